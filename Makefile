@@ -1,0 +1,60 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Tests run with production settings, a throwaway key, and plain HTTP (the live
+# server and the test browser speak HTTP on localhost).
+KEY_ENV := SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+TEST_ENV := $(KEY_ENV) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+
+.PHONY: run test check fuzz-api fixtures format venv install install-dev clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; pyenv picks the one in .python-version")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: set up a SQLite database, load the fixtures and serve on http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_portal_data
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## test: install the test tools and run the whole suite (DATABASE_URL picks the database)
+test: $(VENV)/.installed-dev
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+## check: lint, formatting, migrations in step with the models, deployment settings
+check: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(KEY_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(KEY_ENV) ALLOWED_HOSTS=portal.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## fuzz-api: schemathesis against a live server with the fixtures (DATABASE_URL picks the database)
+fuzz-api: $(VENV)/.installed-dev
+	scripts/api_fuzz.sh
+
+## fixtures: load the fixtures into the database named by DATABASE_URL
+fixtures: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py load_portal_data
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts

@@ -1,0 +1,276 @@
+"""Multilateral frameworks with their hierarchy, the events held under them, and people's posts."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from countries.models import Country, Organization
+from portal.models import (
+    Citation,
+    DatedRecord,
+    LinkedQuerySet,
+    SlugRecord,
+    Status,
+    Topic,
+    agreements_through_parties,
+    check_no_parent_cycle,
+    citations_prefetch,
+    published,
+)
+
+
+class FrameworkKind(models.TextChoices):
+    INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
+    UN_SPECIALIZED_AGENCY = "un_specialized_agency", "UN specialized agency"
+    SECTOR = "sector", "Sector"
+    FORUM = "forum", "Forum"
+    PARTNERSHIP = "partnership", "Partnership"
+    PROCESS = "process", "Process"
+    COMMITTEE = "committee", "Committee"
+    WORKING_GROUP = "working_group", "Working group"
+    CONFERENCE_SERIES = "conference_series", "Conference series"
+    PLATFORM = "platform", "Platform"
+    OTHER = "other", "Other"
+
+
+class FrameworkQuerySet(LinkedQuerySet):
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+    def with_links(self):
+        from initiatives.models import Agreement, AgreementParty, Dialogue, Initiative, Statistic
+
+        return (
+            super()
+            .with_links()
+            .select_related("parent")
+            .prefetch_related(
+                published("children", Framework),
+                published("members", Country),
+                published("events", Event),
+                published("agreements", Agreement),
+                Prefetch(
+                    "agreement_parties",
+                    queryset=AgreementParty.objects.filter(
+                        agreement__status=Status.PUBLISHED
+                    ).select_related("agreement"),
+                ),
+                published("initiatives", Initiative),
+                published("dialogues", Dialogue),
+                Prefetch(
+                    "appointments",
+                    queryset=Appointment.objects.filter(
+                        person__status=Status.PUBLISHED
+                    ).select_related("person"),
+                ),
+                published("statistics", Statistic),
+            )
+        )
+
+
+class Framework(SlugRecord, DatedRecord):
+    """A multilateral body, forum or process (G7, ITU and its sectors, the Quad ...)."""
+
+    acronym = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(
+        max_length=30, choices=FrameworkKind.choices, default=FrameworkKind.OTHER
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    members = models.ManyToManyField(Country, blank=True, related_name="frameworks")
+    headquarters = models.CharField(max_length=200, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="frameworks")
+    citations = models.ManyToManyField(Citation, related_name="frameworks")
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta(SlugRecord.Meta, DatedRecord.Meta):
+        pass
+
+    def __str__(self):
+        return self.acronym or self.name
+
+    def clean(self):
+        super().clean()
+        check_no_parent_cycle(self)
+
+    def get_absolute_url(self):
+        return reverse("frameworks:framework-detail", args=[self.slug])
+
+    @property
+    def all_agreements(self):
+        """Agreements made under the framework, and those it is a party to."""
+        found = {agreement.pk: agreement for agreement in self.agreements.all()}
+        for agreement in agreements_through_parties(self):
+            found.setdefault(agreement.pk, agreement)
+        return sorted(found.values(), key=lambda agreement: agreement.name)
+
+    @property
+    def people(self):
+        found = {a.person_id: a.person for a in self.appointments.all()}
+        return sorted(found.values(), key=lambda person: person.name)
+
+
+class EventKind(models.TextChoices):
+    SUMMIT = "summit", "Summit"
+    MINISTERIAL_MEETING = "ministerial_meeting", "Ministerial meeting"
+    CONFERENCE = "conference", "Conference"
+    ASSEMBLY = "assembly", "Assembly"
+    WORKSHOP = "workshop", "Workshop"
+    SEMINAR = "seminar", "Seminar"
+    SYMPOSIUM = "symposium", "Symposium"
+    EXHIBITION = "exhibition", "Exhibition"
+    MEETING = "meeting", "Meeting"
+    OTHER = "other", "Other"
+
+
+class EventQuerySet(LinkedQuerySet):
+    def with_links(self):
+        from initiatives.models import Agreement, Initiative, Statistic
+
+        return (
+            super()
+            .with_links()
+            .select_related("framework", "country")
+            .prefetch_related(
+                published("countries", Country),
+                published("organizations", Organization),
+                published("agreements", Agreement),
+                published("initiatives", Initiative),
+                published("statistics", Statistic),
+            )
+        )
+
+
+class Event(SlugRecord, DatedRecord):
+    """A ministerial meeting, summit, conference or other event, with its date and place."""
+
+    kind = models.CharField(max_length=30, choices=EventKind.choices, default=EventKind.OTHER)
+    framework = models.ForeignKey(
+        Framework, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    place = models.CharField(max_length=200, blank=True)
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events_hosted",
+        help_text="Where it was held.",
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="events", help_text="Participants the text names."
+    )
+    organizations = models.ManyToManyField(Organization, blank=True, related_name="events")
+    outcome = models.TextField(blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="events")
+    citations = models.ManyToManyField(Citation, related_name="events")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta(SlugRecord.Meta, DatedRecord.Meta):
+        ordering = ["date_start", "name"]
+
+    def get_absolute_url(self):
+        return reverse("frameworks:event-detail", args=[self.slug])
+
+
+class PersonQuerySet(LinkedQuerySet):
+    def with_links(self):
+        return (
+            super()
+            .with_links()
+            .select_related("country", "organization")
+            .prefetch_related(
+                Prefetch(
+                    "appointments",
+                    queryset=Appointment.objects.select_related(
+                        "framework", "organization"
+                    ).prefetch_related(citations_prefetch()),
+                )
+            )
+        )
+
+
+class Person(SlugRecord):
+    """A person the text names, with their posts."""
+
+    honorific = models.CharField(max_length=20, blank=True)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        help_text="Affiliation as the text gives it.",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="people")
+    citations = models.ManyToManyField(Citation, related_name="people")
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta(SlugRecord.Meta):
+        verbose_name_plural = "people"
+
+    def get_absolute_url(self):
+        return reverse("frameworks:person-detail", args=[self.slug])
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, person_slug, position):
+        return self.get(person__slug=person_slug, position=position)
+
+
+class Appointment(DatedRecord):
+    """A post a person holds or held (e.g. Secretary-General of the APT since 2021)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
+    position = models.PositiveSmallIntegerField(default=1)
+    role = models.CharField(max_length=300)
+    framework = models.ForeignKey(
+        Framework,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    citations = models.ManyToManyField(Citation, blank=True, related_name="appointments")
+
+    objects = AppointmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta(DatedRecord.Meta):
+        ordering = ["person", "position"]
+        constraints = [
+            *DatedRecord.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["person", "position"], name="appointment_position_unique"
+            ),
+        ]
+
+    def __str__(self):
+        where = self.framework or self.organization
+        return f"{self.person}: {self.role}" + (f", {where}" if where else "")
+
+    def natural_key(self):
+        return (self.person.slug, self.position)
+
+    natural_key.dependencies = ["frameworks.person"]
+
+    def clean(self):
+        super().clean()
+        if not self.role.strip():
+            raise ValidationError({"role": "Say what the post is."})

@@ -1,0 +1,76 @@
+"""Fields every API record shares: links to other records, dates at their precision."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+# Where each kind lives in the API: model label -> router basename.
+API_BASENAMES = {}
+
+
+def register_api_basename(model, basename):
+    API_BASENAMES[model._meta.label] = basename
+
+
+def api_url(instance, request):
+    basename = API_BASENAMES[instance._meta.label]
+    return reverse(f"v1:{basename}-detail", kwargs={"pk": instance.public_id}, request=request)
+
+
+def html_url(instance, request):
+    url = instance.get_absolute_url()
+    return request.build_absolute_uri(url) if request else url
+
+
+class LinkSerializer(serializers.Serializer):
+    """A linked record in small: its public id, name and API URL."""
+
+    id = serializers.CharField(source="public_id")
+    name = serializers.CharField(source="__str__")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, instance) -> str:
+        return api_url(instance, self.context.get("request"))
+
+    def to_representation(self, instance):
+        # A link to a draft would lead nowhere public: leave it out.
+        if getattr(instance, "status", "published") != "published":
+            return None
+        return super().to_representation(instance)
+
+
+class DateSpanSerializer(serializers.Serializer):
+    """A date or range at the precision the source gives."""
+
+    value = serializers.CharField(
+        source="iso",
+        help_text='ISO 8601: "2021", "2024-04", '
+        '"2024-12-24", a range "2024-02-06/2024-02-07", or "FY2023".',
+    )
+    precision = serializers.ChoiceField(choices=["year", "fiscal_year", "month", "day"])
+    start = serializers.CharField(source="iso_start")
+    end = serializers.CharField(source="iso_end", allow_null=True)
+    label = serializers.CharField(help_text='As a person reads it: "6–7 February 2024".')
+
+
+@extend_schema_field(DateSpanSerializer(allow_null=True))
+class DateSpanField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, span):
+        return None if span is None else DateSpanSerializer(span).data
+
+    def get_attribute(self, instance):
+        return instance.date
+
+
+class CitationSerializer(serializers.Serializer):
+    section = serializers.CharField()
+    quote = serializers.CharField()
+    footnote_url = serializers.SerializerMethodField()
+    paragraphs = serializers.ListField(child=serializers.IntegerField())
+
+    def get_footnote_url(self, citation) -> str | None:
+        return citation.footnote.url if citation.footnote and citation.footnote.url else None

@@ -1,0 +1,67 @@
+import itertools
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.roles import RECORD_APPS
+
+# Records in the order they can be loaded: what a record points to comes before it.
+# (Links that point forward, such as a topic's parent, are resolved at the end of a load.)
+LOAD_ORDER = [
+    "portal.Topic",
+    "portal.Source",
+    "portal.Citation",
+    "portal.Figure",
+    "countries.Country",
+    "countries.Region",
+    "countries.Organization",
+    "frameworks.Framework",
+    "frameworks.Event",
+    "frameworks.Person",
+    "frameworks.Appointment",
+    "initiatives.Dialogue",
+    "initiatives.Meeting",
+    "initiatives.Agreement",
+    "initiatives.AgreementParty",
+    "initiatives.Initiative",
+    "initiatives.Statistic",
+]
+
+
+def backup_models():
+    """Users, then every record model, then their history tables."""
+    records = [apps.get_model(label) for label in LOAD_ORDER]
+    missing = {
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in RECORD_APPS and not model.__name__.startswith("Historical")
+    } - set(records)
+    if missing:
+        raise CommandError(f"backup_portal does not know where to put {sorted(map(str, missing))}")
+    history = [model.history.model for model in records]
+    return [get_user_model(), *records, *history]
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole portal — records, citations, their history and the users — to one "
+        "JSON file, foreign keys as natural keys. restore_portal reads it into an empty database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The file to write, e.g. backup-2026-11-25.json")
+
+    def handle(self, *args, path, **options):
+        models = backup_models()
+        objects = itertools.chain.from_iterable(m._default_manager.order_by("pk") for m in models)
+        try:
+            with open(path, "w", encoding="utf-8") as stream:
+                serializers.serialize(
+                    "json", objects, indent=1, stream=stream, use_natural_foreign_keys=True
+                )
+        except OSError as error:
+            raise CommandError(f"Backup failed: {error}") from None
+        count = sum(apps.get_model(label).objects.count() for label in LOAD_ORDER)
+        self.stdout.write(f"Wrote {count} records (with their history, and the users) to {path}.")

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.loading import FixtureError, Loader
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the YAML fixtures into the database in one transaction: creates new "
+        "records, updates untouched ones, leaves records edited since the last load "
+        "alone and reports them. A broken fixture changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fixtures",
+            default=str(settings.BASE_DIR / "fixtures"),
+            help="Folder holding the YAML files (default: fixtures/).",
+        )
+
+    def handle(self, *args, fixtures, **options):
+        directory = Path(fixtures)
+        if not directory.is_dir():
+            raise CommandError(f"{directory} is not a folder")
+        loader = Loader(directory)
+        try:
+            counts = loader.run()
+        except FixtureError as error:
+            raise CommandError(f"Nothing was loaded. {error}") from None
+        changed = False
+        for label, count in counts.items():
+            changed = changed or count["created"] or count["updated"]
+            self.stdout.write(
+                f"{label}: {count['created']} created, {count['updated']} updated, "
+                f"{count['unchanged']} unchanged, {count['conflicts']} conflicts"
+            )
+        for conflict in loader.conflicts:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"conflict: {conflict} was edited since the last load; left as it is"
+                )
+            )
+        if not changed:
+            self.stdout.write("Nothing changed.")

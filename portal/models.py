@@ -1,0 +1,355 @@
+"""What every app shares: the record base, dated spans, topics, sources and citations."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from portal.partial_dates import DAY, FISCAL_YEAR, MONTH, YEAR, DateSpan, period_end
+from portal.source_text import load_source, normalize
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = YEAR, "Year"
+    FISCAL_YEAR = FISCAL_YEAR, "Fiscal year"
+    MONTH = MONTH, "Month"
+    DAY = DAY, "Day"
+
+
+def published(lookup, model, *select):
+    """Prefetch a relation, keeping only its published records."""
+    queryset = model.objects.published()
+    if select:
+        queryset = queryset.select_related(*select)
+    return Prefetch(lookup, queryset=queryset)
+
+
+def citations_prefetch(lookup="citations"):
+    return Prefetch(lookup, queryset=Citation.objects.select_related("footnote"))
+
+
+class RecordQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Staff preview drafts on the public pages; everyone else sees what is published."""
+        return self if user.is_staff else self.published()
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Record(models.Model):
+    """Fields every transcribed record has: names, status, flags and timestamps."""
+
+    name = models.CharField(max_length=300)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names the source uses, as a JSON list."
+    )
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    incomplete = models.BooleanField(
+        default=False, help_text="Rests on a sentence the source text cuts off."
+    )
+    conflicting = models.BooleanField(
+        default=False, help_text="Two passages of the source disagree; both are cited."
+    )
+    note = models.TextField(blank=True, help_text="Editorial note.")
+    # Digest of the fixture data as last loaded: a record whose current state no
+    # longer matches it was edited by a person, and a reload leaves it alone.
+    loaded_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Counts saves, so that an admin form saved over someone else's newer save is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = RecordQuerySet.as_manager()
+    history = HistoricalRecords(inherit=True, excluded_fields=["loaded_digest"])
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        permissions = [("publish_record", "Can publish, unpublish and revert")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if not isinstance(self.aliases, list) or not all(
+            isinstance(alias, str) for alias in self.aliases
+        ):
+            raise ValidationError({"aliases": 'Give a list of names, e.g. ["MIC"].'})
+
+    @property
+    def public_id(self):
+        return self.slug
+
+
+class SlugRecord(Record):
+    """A record whose public id is a slug."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta(Record.Meta):
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DatedRecord(models.Model):
+    """A date or range at the precision the source gives ("2021", "2024-04", "FY2023")."""
+
+    date_start = models.DateField(null=True, blank=True, db_index=True)
+    date_end = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, blank=True)
+    # The last day the date covers ("2024-04" -> 2024-04-30), kept for range filters.
+    date_last = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_end__isnull=True) | Q(date_end__gte=F("date_start")),
+                name="%(app_label)s_%(class)s_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(date_start__isnull=True) & Q(date_precision=""))
+                | (Q(date_start__isnull=False) & ~Q(date_precision="")),
+                name="%(app_label)s_%(class)s_date_has_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_end__isnull=True) | Q(date_start__isnull=False),
+                name="%(app_label)s_%(class)s_end_needs_start",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        # Not through self.date: a reversed range must reach the database's constraint.
+        if self.date_start and self.date_precision:
+            self.date_last = period_end(self.date_end or self.date_start, self.date_precision)
+        else:
+            self.date_last = None
+        super().save(*args, **kwargs)
+
+    @property
+    def date(self) -> DateSpan | None:
+        if self.date_start is None or not self.date_precision:
+            return None
+        return DateSpan(start=self.date_start, precision=self.date_precision, end=self.date_end)
+
+    @date.setter
+    def date(self, span: DateSpan | None):
+        if span is None:
+            self.date_start = self.date_end = None
+            self.date_precision = ""
+        else:
+            self.date_start, self.date_end = span.start, span.end
+            self.date_precision = span.precision
+
+    def clean(self):
+        super().clean()
+        if self.date_start and self.date_end and self.date_end < self.date_start:
+            raise ValidationError({"date_end": "The end is before the start."})
+
+
+def agreements_through_parties(record):
+    """The agreements a country, organization or framework is a party to, each once."""
+    seen = {}
+    for party in record.agreement_parties.all():
+        seen.setdefault(party.agreement_id, party.agreement)
+    return sorted(seen.values(), key=lambda agreement: agreement.name)
+
+
+def check_no_parent_cycle(record):
+    """A record may not be its own ancestor (ITU-T under ITU under the UN, never back)."""
+    seen = {record.pk}
+    parent = record.parent
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError({"parent": "This would make the record its own ancestor."})
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+class TopicQuerySet(RecordQuerySet):
+    def with_links(self):
+        from countries.models import Country, Organization
+        from frameworks.models import Event, Framework
+        from initiatives.models import Agreement, Dialogue, Initiative
+
+        return self.select_related("parent").prefetch_related(
+            published("children", Topic),
+            citations_prefetch(),
+            published("countries", Country),
+            published("frameworks", Framework),
+            published("organizations", Organization),
+            published("agreements", Agreement),
+            published("dialogues", Dialogue),
+            published("initiatives", Initiative),
+            published("events", Event),
+        )
+
+
+class Topic(SlugRecord):
+    """A subject the records are about: Open RAN, submarine cables, AI governance ..."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    citations = models.ManyToManyField("Citation", related_name="topics")
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta(SlugRecord.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("portal:topic-detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        check_no_parent_cycle(self)
+
+
+class SourceKind(models.TextChoices):
+    DOCUMENT = "document", "Document"
+    FOOTNOTE = "footnote", "Footnote"
+
+
+class LinkedQuerySet(RecordQuerySet):
+    """Topics and citations: what every record kind links to."""
+
+    def with_links(self):
+        return self.prefetch_related(published("topics", Topic), citations_prefetch())
+
+
+class SourceQuerySet(LinkedQuerySet):
+    def with_links(self):
+        return super().with_links().select_related("document")
+
+
+class Source(SlugRecord):
+    """The white paper, or one of its footnotes with the URL it gives."""
+
+    kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.FOOTNOTE)
+    url = models.URLField(max_length=500, blank=True)
+    footnote = models.CharField(
+        max_length=20, blank=True, help_text='The footnote mark as printed: "5", "column-1".'
+    )
+    document = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="footnotes"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="sources")
+    citations = models.ManyToManyField("Citation", blank=True, related_name="sources")
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta(SlugRecord.Meta):
+        ordering = ["kind", "slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "footnote"],
+                condition=~Q(footnote=""),
+                name="source_footnote_unique",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("portal:source-detail", args=[self.slug])
+
+
+class CitationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+def citation_key(section: str, quote: str) -> str:
+    digest = hashlib.sha1(f"{normalize(section)}\n{normalize(quote)}".encode())
+    return digest.hexdigest()[:16]
+
+
+class Citation(models.Model):
+    """Where the source states a fact: section path, exact quote, footnote."""
+
+    key = models.CharField(
+        max_length=40, unique=True, help_text="Stable id; derived from section and quote."
+    )
+    document = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="quotations")
+    section = models.CharField(max_length=300)
+    quote = models.TextField()
+    footnote = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="footnote_citations",
+    )
+    paragraphs = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Numbers of the source paragraphs the quote stands in.",
+    )
+
+    objects = CitationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "key"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quote=""), name="citation_quote_not_empty"),
+        ]
+
+    def __str__(self):
+        quote = normalize(self.quote)
+        return f"{self.section}: “{quote[:80]}{'…' if len(quote) > 80 else ''}”"
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = citation_key(self.section, self.quote)
+        self.paragraphs = load_source().paragraphs_for(self.quote)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.key,)
+
+    natural_key.dependencies = ["portal.source"]
+
+    def clean(self):
+        super().clean()
+        if self.quote and not load_source().contains(self.quote):
+            raise ValidationError({"quote": "This quote does not occur in the source text."})
+
+
+class Figure(SlugRecord):
+    """A figure of the white paper: its number and title."""
+
+    number = models.CharField(max_length=20, unique=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="figures")
+    citations = models.ManyToManyField(Citation, related_name="figures")
+
+    objects = LinkedQuerySet.as_manager()
+
+    class Meta(SlugRecord.Meta):
+        ordering = ["slug"]
+
+    def get_absolute_url(self):
+        return reverse("portal:figure-detail", args=[self.slug])

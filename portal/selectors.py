@@ -1,0 +1,144 @@
+"""Reads that span every kind of record: search, used by the search page and /api/v1/search/."""
+
+import re
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Q
+
+from portal.api.fields import api_url, html_url
+from portal.source_text import normalize
+
+SNIPPET_RADIUS = 90
+
+
+@dataclass
+class Hit:
+    type: str
+    id: str
+    name: str
+    url: str
+    html_url: str
+    snippet: str
+    score: float
+    record: object = None
+
+
+def searchable_models():
+    from portal.record_kinds import RECORD_KINDS
+
+    return RECORD_KINDS
+
+
+def words_of(query: str) -> list[str]:
+    return [word for word in re.findall(r"[\w.\-/']+", query.lower()) if word]
+
+
+def score(record, words, quotes):
+    """Name matches weigh most, then aliases, description, and the cited quotes."""
+    name = record.name.lower()
+    aliases = " ".join(record.aliases).lower()
+    description = record.description.lower()
+    phrase = " ".join(words)
+    total = 0.0
+    if name == phrase or phrase in [alias.lower() for alias in record.aliases]:
+        total += 10
+    for word in words:
+        total += 4 * (word in name) + 3 * (word in aliases) + 1.5 * (word in description)
+        total += 0.5 * any(word in quote.lower() for quote in quotes)
+    return total
+
+
+def snippet_for(text: str, words) -> str:
+    text = normalize(text)
+    lowered = text.lower()
+    positions = [lowered.find(word) for word in words if word in lowered]
+    if not positions:
+        return text[: 2 * SNIPPET_RADIUS]
+    start = max(min(positions) - SNIPPET_RADIUS, 0)
+    end = min(start + 2 * SNIPPET_RADIUS, len(text))
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def best_text(record, words, quotes):
+    for text in [record.description, *quotes]:
+        if any(word in text.lower() for word in words):
+            return text
+    return record.description or (quotes[0] if quotes else record.name)
+
+
+def search_records(*, query: str, limit: int = 20, kinds=None, request=None) -> list[Hit]:
+    """Records of every kind whose name, aliases, description or quotes hold every word."""
+    words = words_of(query)
+    if not words:
+        return []
+    hits = []
+    for model in searchable_models():
+        if kinds and model._meta.model_name not in kinds:
+            continue
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(name__icontains=word)
+                | Q(aliases__icontains=word)
+                | Q(description__icontains=word)
+                | Q(citations__quote__icontains=word)
+            )
+        queryset = model.objects.published().filter(condition).distinct()
+        if model._meta.model_name == "meeting":
+            queryset = queryset.select_related("dialogue")
+        for record in queryset.prefetch_related("citations"):
+            quotes = [citation.quote for citation in record.citations.all()]
+            hits.append(
+                Hit(
+                    type=model._meta.model_name,
+                    id=record.public_id,
+                    name=str(record),
+                    url=api_url(record, request),
+                    html_url=html_url(record, request),
+                    snippet=snippet_for(best_text(record, words, quotes), words),
+                    score=score(record, words, quotes),
+                    record=record,
+                )
+            )
+    hits.sort(key=lambda hit: (-hit.score, hit.name))
+    return hits[:limit]
+
+
+@dataclass
+class TimelineEntry:
+    record: object
+    kind: str
+    date: object  # DateSpan
+
+
+TIMELINE_FILTERS = ("country", "framework", "topic")
+
+
+def timeline_entries(*, params=None, limit=None, newest_first=False) -> list[TimelineEntry]:
+    """Every dated, published record, oldest first; the filters apply to each kind."""
+    from portal.record_kinds import DATED_KINDS, FILTERSETS
+
+    params = params or {}
+    entries = []
+    for model in DATED_KINDS:
+        filterset = FILTERSETS[model](
+            {name: params[name] for name in TIMELINE_FILTERS if params.get(name)},
+            queryset=model.objects.published().exclude(date_start=None),
+        )
+        if not filterset.is_valid():
+            continue
+        queryset = filterset.qs
+        if model._meta.model_name == "meeting":
+            queryset = queryset.select_related("dialogue")
+        entries += [
+            TimelineEntry(record, model._meta.verbose_name, record.date) for record in queryset
+        ]
+    entries.sort(key=lambda e: (e.date.start, e.record.name), reverse=newest_first)
+    return entries[:limit] if limit else entries
+
+
+def timeline_context(params) -> dict:
+    entries = timeline_entries(params=params)
+    years = [(year, list(group)) for year, group in groupby(entries, key=lambda e: e.date.year)]
+    return {"years": years, "entry_count": len(entries)}

@@ -1,0 +1,74 @@
+import json
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from portal.api.fields import api_url as record_api_url
+from portal.selectors import words_of
+
+register = template.Library()
+
+SCHEMA_TYPES = {
+    "country": "Country",
+    "region": "Place",
+    "organization": "Organization",
+    "framework": "Organization",
+    "event": "Event",
+    "meeting": "Event",
+    "person": "Person",
+    "agreement": "Legislation",
+    "dialogue": "EventSeries",
+    "initiative": "Project",
+    "statistic": "Observation",
+    "topic": "DefinedTerm",
+    "source": "CreativeWork",
+    "figure": "CreativeWork",
+}
+
+
+@register.simple_tag(takes_context=True)
+def api_url(context, record):
+    return record_api_url(record, context.get("request"))
+
+
+@register.filter
+def kind_of(record):
+    return record._meta.verbose_name
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, record):
+    """schema.org JSON-LD for a record's page."""
+    request = context["request"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES.get(record._meta.model_name, "Thing"),
+        "name": record.name,
+        "url": request.build_absolute_uri(record.get_absolute_url()),
+    }
+    if record.description:
+        data["description"] = record.description
+    if record.aliases:
+        data["alternateName"] = record.aliases
+    date = getattr(record, "date", None)
+    if date is not None and data["@type"] in ("Event", "EventSeries"):
+        data["startDate"] = date.iso_start()
+        if date.iso_end():
+            data["endDate"] = date.iso_end()
+    elif date is not None:
+        data["temporalCoverage"] = date.iso()
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+@register.filter
+def highlight(text, query):
+    """Escape the text and wrap each searched word in <mark>."""
+    escaped = escape(text)
+    for word in sorted(words_of(query), key=len, reverse=True):
+        escaped = re.sub(
+            f"({re.escape(escape(word))})", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE
+        )
+    return mark_safe(escaped)

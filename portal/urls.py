@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from portal import views
+from portal.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("map/", views.MapView.as_view(), name="map"),
+    path("", include("portal.urls_records")),
+    path("", include("countries.urls")),
+    path("", include("frameworks.urls")),
+    path("", include("initiatives.urls")),
+    path("api/v1/", include("portal.api.v1")),
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+]

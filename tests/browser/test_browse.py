@@ -1,0 +1,111 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from countries.models import Country
+from tests.browser.conftest import axe_violations
+
+
+def a_country_with_an_agreement_made_under_a_framework():
+    for country in Country.objects.published().with_links():
+        for agreement in country.party_agreements:
+            if (
+                agreement.status == "published"
+                and agreement.framework
+                and agreement.framework.status == "published"
+            ):
+                return country, agreement
+    pytest.fail("The fixtures hold no agreement made under a framework.")
+
+
+def test_home_to_country_to_agreement_to_framework(page, shoot, portal_data):
+    country, agreement = a_country_with_an_agreement_made_under_a_framework()
+    page.goto("/")
+    shoot("home")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Countries").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Countries")
+    page.get_by_role("link", name=country.name, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(country.name)
+    shoot("country")
+    page.locator("#linked-agreements").locator("..").get_by_role(
+        "link", name=agreement.name, exact=True
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(agreement.name)
+    shoot("agreement")
+    page.locator(".facts").get_by_role("link", name=str(agreement.framework), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(agreement.framework.name)
+    expect(page.locator("#linked-agreements").locator("..")).to_contain_text(agreement.name)
+    shoot("framework")
+
+
+def test_combining_two_facets_narrows_the_list_and_keeps_them_in_the_url(page, shoot, portal_data):
+    page.goto("/agreements/")
+    total = int(re.match(r"\d+", page.locator(".results-heading").inner_text()).group())
+    page.locator(".facet", has_text="Country").get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"country="))
+    after_one = int(re.match(r"\d+", page.locator(".results-heading").inner_text()).group())
+    page.locator(".facet", has=page.get_by_role("heading", name="Kind")).get_by_role(
+        "link"
+    ).first.click()
+    expect(page).to_have_url(re.compile(r"country=.*kind=|kind=.*country="))
+    after_two = int(re.match(r"\d+", page.locator(".results-heading").inner_text()).group())
+    shoot("two-facets")
+    assert total >= after_one >= after_two >= 1
+    assert page.locator(".active-filters li").count() == 3  # two filters and "Clear all"
+
+
+def test_search_and_open_a_result(page, shoot, portal_data):
+    page.goto("/")
+    page.get_by_role("searchbox", name="Search the portal").fill("Open RAN")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".search-results mark").first).to_be_visible()
+    shoot("results")
+    first = page.locator(".search-results li a").first
+    name = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    shoot("result")
+
+
+def test_click_a_country_on_the_map(page, shoot, portal_data):
+    page.goto("/map/")
+    shoot("map")
+    # India: the middle of its outline lies inside it, so a click there lands on it.
+    page.locator('svg a[data-code="IN"]').click()
+    expect(page).to_have_url(re.compile(r"/countries/IN/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("India")
+    shoot("country")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/countries/",
+        "/countries/VN/",
+        "/agreements/",
+        "/frameworks/itu/",
+        "/search/?q=ITU",
+        "/timeline/",
+        "/map/",
+        "/dialogues/",
+    ],
+)
+def test_main_pages_have_no_critical_or_serious_accessibility_violations(page, portal_data, path):
+    page.goto(path)
+    found = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in axe_violations(page)
+        if v["impact"] in ("critical", "serious")
+    ]
+    assert found == []
+
+
+def test_pages_work_on_a_phone(browser, live_server, portal_data):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/agreements/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    context.close()

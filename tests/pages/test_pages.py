@@ -1,0 +1,236 @@
+import json
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.models import AgreementParty
+from portal.models import Status
+from tests.factories import (
+    AgreementFactory,
+    CountryFactory,
+    DialogueFactory,
+    FrameworkFactory,
+    MeetingFactory,
+    OrganizationFactory,
+    RegionFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def graph():
+    japan = CountryFactory(code="JP", name="Japan")
+    vietnam = CountryFactory(code="VN", name="Vietnam")
+    kenya = CountryFactory(code="KE", name="Kenya")
+    southeast_asia = RegionFactory(slug="southeast-asia", name="Southeast Asia")
+    southeast_asia.members.add(vietnam)
+    open_ran = TopicFactory(slug="open-ran", name="Open RAN")
+    itu = FrameworkFactory(slug="itu", name="International Telecommunication Union", acronym="ITU")
+    itu_t = FrameworkFactory(slug="itu-t", name="ITU-T", parent=itu)
+    mic = OrganizationFactory(slug="mic", name="Ministry of Internal Affairs and Communications")
+    made = []
+    for slug, partner, month, framework in [
+        ("moc-vietnam-2024", vietnam, 8, itu),
+        ("moc-kenya-2024", kenya, 2, None),
+        ("moc-vietnam-2023", vietnam, 10, None),
+    ]:
+        agreement = AgreementFactory(
+            slug=slug,
+            name=f"MoC {slug}",
+            date_start=date(int(slug[-4:]), month, 1),
+            date_precision="month",
+            framework=framework,
+        )
+        AgreementParty.objects.create(
+            agreement=agreement, position=1, country=japan, organization=mic
+        )
+        AgreementParty.objects.create(agreement=agreement, position=2, country=partner)
+        made.append(agreement)
+    made[0].topics.add(open_ran)
+    dialogue = DialogueFactory(slug="japan-vietnam-dialogue", name="Japan-Vietnam dialogue")
+    dialogue.countries.add(vietnam, japan)
+    MeetingFactory(
+        dialogue=dialogue,
+        slug="2nd",
+        number=2,
+        name="2nd meeting",
+        date_start=date(2024, 3, 1),
+        date_precision="month",
+    )
+    MeetingFactory(
+        dialogue=dialogue,
+        slug="1st",
+        number=1,
+        name="1st meeting",
+        date_start=date(2023, 3, 1),
+        date_precision="month",
+    )
+    AgreementFactory(slug="secret-draft", name="Draft MoC with Vietnam", status=Status.DRAFT)
+    return locals()
+
+
+def test_home_page_says_what_it_covers_and_counts_records(client, graph):
+    page = client.get("/").text
+    assert "White Paper 2025" in page
+    assert re.search(r"<strong>3</strong> agreements", page)
+    assert "MoC moc-vietnam-2024" in page  # among the most recent
+
+
+def test_a_country_page_shows_its_agreements_dialogues_and_meetings(client, graph):
+    page = client.get("/countries/VN/").text
+    for text in [
+        "MoC moc-vietnam-2024",
+        "MoC moc-vietnam-2023",
+        "Japan-Vietnam dialogue",
+        "1st meeting",
+        "Southeast Asia",
+        "/api/v1/countries/VN/",
+    ]:
+        assert text in page, text
+    assert "MoC moc-kenya-2024" not in page
+    assert "Draft MoC" not in page
+
+
+def test_a_framework_page_shows_its_parent_and_sub_bodies(client, graph):
+    assert "ITU-T" in client.get("/frameworks/itu/").text
+    assert '<a href="/frameworks/itu/">ITU</a>' in client.get("/frameworks/itu-t/").text
+
+
+def test_a_dialogue_page_lists_its_meetings_in_order(client, graph):
+    page = client.get("/dialogues/japan-vietnam-dialogue/").text
+    assert page.index("1st meeting") < page.index("2nd meeting")
+    assert client.get("/dialogues/japan-vietnam-dialogue/2nd/").status_code == 200
+
+
+def test_dates_show_at_their_stated_precision(client, graph):
+    page = client.get("/agreements/moc-vietnam-2024/").text
+    assert '<time datetime="2024-08">August 2024</time>' in page
+
+
+def test_detail_pages_carry_json_ld_and_a_canonical_url(client, graph):
+    page = client.get("/agreements/moc-vietnam-2024/").text
+    assert '<link rel="canonical" href="http://testserver/agreements/moc-vietnam-2024/">' in page
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
+    )
+    assert data["name"] == "MoC moc-vietnam-2024"
+    assert data["temporalCoverage"] == "2024-08"
+
+
+def test_a_draft_is_hidden_from_the_public_and_shown_to_staff(client, admin_client, graph):
+    assert client.get("/agreements/secret-draft/").status_code == 404
+    preview = admin_client.get("/agreements/secret-draft/")
+    assert preview.status_code == 200
+    assert "Draft: only staff can see this page" in preview.text
+
+
+def test_facets_count_matches_and_combine(client, graph):
+    page = client.get("/agreements/", {"country": "VN"}).text
+    assert "2 agreements" in page
+    year_2024 = re.search(
+        r'href="\?country=VN&amp;year=2024"[^>]*>2024 <span class="count">(\d+)', page
+    )
+    assert year_2024 and year_2024.group(1) == "1"
+    combined = client.get("/agreements/", {"country": "VN", "year": "2024"}).text
+    assert "1 agreement" in combined
+    assert "MoC moc-vietnam-2024" in combined and "MoC moc-vietnam-2023" not in combined
+    assert (
+        client.get("/agreements/", {"region": "southeast-asia", "topic": "open-ran"}).status_code
+        == 200
+    )
+
+
+def test_a_bad_facet_value_is_explained_with_a_400(client, graph):
+    response = client.get("/agreements/", {"country": "XX"})
+    assert response.status_code == 400
+    assert "No country with the id XX." in response.text
+
+
+def test_lists_sort_by_date(client, graph):
+    page = client.get("/agreements/", {"ordering": "-date"}).text
+    assert (
+        page.index("moc-vietnam-2024")
+        < page.index("moc-kenya-2024")
+        < page.index("moc-vietnam-2023")
+    )
+
+
+def test_search_ranks_highlights_and_skips_drafts(client, graph):
+    page = client.get("/search/", {"q": "vietnam"}).text
+    assert "<mark>Vietnam</mark>" in page
+    assert page.index(">Country<") < page.index(">Agreement<")
+    assert "Draft MoC" not in page
+
+
+def test_a_search_with_no_results_suggests_what_to_try(client, graph):
+    page = client.get("/search/", {"q": "zeppelin"}).text
+    assert "Nothing matches “zeppelin”." in page
+    assert "Try fewer or shorter words" in page
+
+
+def test_timeline_groups_dated_records_by_year_and_filters(client, graph):
+    page = client.get("/timeline/").text
+    assert page.index('id="year-2023"') < page.index('id="year-2024"')
+    filtered = client.get("/timeline/", {"country": "KE"}).text
+    assert "moc-kenya-2024" in filtered and "moc-vietnam-2024" not in filtered
+
+
+def test_the_map_links_countries_with_records_and_has_a_table(client, graph):
+    page = client.get("/map/").text
+    assert '<a href="/countries/VN/" class="country' in page
+    assert "<caption>Records linked to each country</caption>" in page
+
+
+def test_sitemap_lists_published_records_only(client, graph):
+    sitemap = client.get("/sitemap.xml").text
+    assert "/agreements/moc-vietnam-2024/" in sitemap
+    assert "/dialogues/japan-vietnam-dialogue/1st/" in sitemap
+    assert "secret-draft" not in sitemap
+
+
+def test_an_unknown_page_is_a_friendly_404(client, graph):
+    response = client.get("/agreements/no-such-thing/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def count_queries(client, path):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    return len(context.captured_queries)
+
+
+def add_more(n):
+    japan = CountryFactory(code="JP")
+    for i in range(n):
+        agreement = AgreementFactory(date_start=date(2020, 1 + i % 12, 1), date_precision="month")
+        AgreementParty.objects.create(agreement=agreement, position=1, country=japan)
+        agreement.topics.add(TopicFactory())
+        dialogue = DialogueFactory()
+        dialogue.countries.add(japan)
+        MeetingFactory(dialogue=dialogue, number=1)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/agreements/",
+        "/agreements/?country=JP&year=2024",
+        "/countries/JP/",
+        "/timeline/",
+        "/dialogues/",
+        "/search/?q=moc",
+        "/map/",
+        "/topics/",
+    ],
+)
+def test_page_queries_do_not_grow_with_records(client, graph, path):
+    few = count_queries(client, path)
+    add_more(15)
+    assert count_queries(client, path) == few

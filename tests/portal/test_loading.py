@@ -1,0 +1,146 @@
+from io import StringIO
+from textwrap import dedent
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from countries.models import Country, Organization
+from initiatives.models import Agreement
+from portal.models import Citation, Status
+
+pytestmark = pytest.mark.django_db
+
+SOURCES = """
+- slug: white-paper
+  name: MIC White Paper 2025, Part II Chapter 2 Section 8
+  kind: document
+  citations:
+    - section: Section 8
+      quote: Section 8 Promotion of international strategies for ICT
+"""
+COUNTRIES = """
+- code: VN
+  aliases: [Vietnam]
+  citations:
+    - section: "2. (3) D (A) Fire prevention"
+      quote: the ministry will continue to engage with Vietnam
+"""
+ORGANIZATIONS = """
+- slug: mic
+  name: Ministry of Internal Affairs and Communications
+  acronym: MIC
+  kind: ministry
+  citations:
+    - section: "1. (1) Initiatives so far"
+      quote: the MIC has been actively engaged in the overseas expansion of digital infrastructure
+"""
+AGREEMENTS = """
+- slug: moc-japan-vietnam-firefighting
+  name: Memorandum of Cooperation in the Field of Firefighting
+  kind: memorandum_of_cooperation
+  date: "2018-10-08"
+  parties:
+    - organization: mic
+      as_written: Minister for Internal Affairs and Communications of Japan
+    - country: VN
+  citations:
+    - section: "2. (3) D (A) Fire prevention"
+      quote: Socialist Republic of Vietnam” on October 8, 2018
+"""
+
+
+def write(folder, **files):
+    for name, text in files.items():
+        (folder / f"{name}.yaml").write_text(dedent(text), encoding="utf-8")
+    return folder
+
+
+def load(folder):
+    out = StringIO()
+    call_command("load_portal_data", fixtures=str(folder), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def fixtures(tmp_path):
+    return write(
+        tmp_path,
+        sources=SOURCES,
+        countries=COUNTRIES,
+        organizations=ORGANIZATIONS,
+        agreements=AGREEMENTS,
+    )
+
+
+def test_loading_creates_published_records_with_their_links(fixtures):
+    output = load(fixtures)
+    assert "agreements: 1 created, 0 updated, 0 unchanged, 0 conflicts" in output
+    agreement = Agreement.objects.get(slug="moc-japan-vietnam-firefighting")
+    assert agreement.status == Status.PUBLISHED
+    assert agreement.date.iso() == "2018-10-08"
+    assert [str(p) for p in agreement.parties.all()] == [
+        "Minister for Internal Affairs and Communications of Japan",
+        "Vietnam",
+    ]
+    assert Country.objects.get(code="VN").name == "Vietnam"
+
+
+def test_a_second_load_changes_nothing_and_says_so(fixtures):
+    load(fixtures)
+    output = load(fixtures)
+    assert "agreements: 0 created, 0 updated, 1 unchanged, 0 conflicts" in output
+    assert output.strip().endswith("Nothing changed.")
+
+
+def test_a_changed_fixture_updates_an_untouched_record(fixtures):
+    load(fixtures)
+    write(fixtures, organizations=ORGANIZATIONS.replace("kind: ministry", "kind: agency"))
+    output = load(fixtures)
+    assert "organizations: 0 created, 1 updated" in output
+    assert Organization.objects.get(slug="mic").kind == "agency"
+
+
+def test_a_record_edited_by_a_person_is_left_alone_and_reported(fixtures):
+    load(fixtures)
+    Organization.objects.filter(slug="mic").update(description="Edited in the admin.")
+    write(fixtures, organizations=ORGANIZATIONS.replace("kind: ministry", "kind: agency"))
+    output = load(fixtures)
+    assert "organizations: 0 created, 0 updated, 0 unchanged, 1 conflicts" in output
+    assert "conflict: organization mic was edited since the last load" in output
+    mic = Organization.objects.get(slug="mic")
+    assert (mic.kind, mic.description) == ("ministry", "Edited in the admin.")
+
+
+def test_a_broken_fixture_names_the_record_and_loads_nothing(fixtures):
+    write(fixtures, agreements=AGREEMENTS.replace("country: VN", "country: XX"))
+    with pytest.raises(CommandError) as error:
+        load(fixtures)
+    message = str(error.value)
+    assert "agreements.yaml: record 'moc-japan-vietnam-firefighting'" in message
+    assert "no country 'XX'" in message
+    assert not Organization.objects.exists()
+    assert not Citation.objects.exists()
+
+
+def test_a_quote_missing_from_the_source_is_refused(fixtures):
+    write(fixtures, countries=COUNTRIES.replace("continue to engage", "never engage"))
+    with pytest.raises(CommandError, match="countries.yaml: record 'VN': citation 1: quote not"):
+        load(fixtures)
+    assert not Country.objects.exists()
+
+
+def test_a_date_finer_than_real_is_refused(fixtures):
+    write(fixtures, agreements=AGREEMENTS.replace('"2018-10-08"', '"2018-02-30"'))
+    with pytest.raises(CommandError, match="not a real date"):
+        load(fixtures)
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="is not a folder"):
+        load(tmp_path / "nowhere")
+
+
+def test_a_misspelt_field_is_refused_rather_than_ignored(fixtures):
+    write(fixtures, organizations=ORGANIZATIONS.replace("acronym: MIC", "acronim: MIC"))
+    with pytest.raises(CommandError, match="record 'mic': unknown field 'acronim'"):
+        load(fixtures)

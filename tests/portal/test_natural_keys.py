@@ -1,0 +1,66 @@
+import json
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from initiatives.models import AgreementParty
+from tests.factories import (
+    AgreementFactory,
+    CountryFactory,
+    DialogueFactory,
+    FrameworkFactory,
+    MeetingFactory,
+    OrganizationFactory,
+    PersonFactory,
+    TopicFactory,
+)
+
+APPS = ["portal", "countries", "frameworks", "initiatives"]
+
+
+def dump(path):
+    history = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in APPS and model.__name__.startswith("Historical")
+    ]
+    call_command(
+        "dumpdata",
+        *APPS,
+        exclude=history,
+        natural_foreign=True,
+        natural_primary=True,
+        indent=1,
+        output=str(path),
+    )
+    records = json.loads(path.read_text())
+    for record in records:
+        record.get("fields", {}).pop("updated_at", None)
+    return sorted(records, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dump_and_reload_by_natural_keys_gives_identical_records(tmp_path):
+    japan = CountryFactory(code="JP")
+    vietnam = CountryFactory(code="VN", name="Vietnam")
+    itu = FrameworkFactory(slug="itu", acronym="ITU")
+    itu.members.set([japan, vietnam])
+    FrameworkFactory(slug="itu-t", parent=itu)
+    mic = OrganizationFactory(slug="mic", country=japan)
+    agreement = AgreementFactory(slug="moc-japan-vietnam-2018", framework=itu)
+    agreement.topics.add(TopicFactory(slug="firefighting"))
+    AgreementParty.objects.create(agreement=agreement, position=1, country=japan, organization=mic)
+    AgreementParty.objects.create(agreement=agreement, position=2, country=vietnam)
+    dialogue = DialogueFactory(slug="us-japan-dde")
+    MeetingFactory(dialogue=dialogue, slug="14th", number=14)
+    person = PersonFactory(slug="kondo-katsunori", organization=mic)
+    person.appointments.create(position=1, role="Secretary-General", framework=itu)
+
+    before = dump(tmp_path / "before.json")
+    assert not any("pk" in record for record in before), "fixtures must hold no numeric ids"
+
+    call_command("flush", interactive=False)
+    call_command("loaddata", str(tmp_path / "before.json"))
+
+    assert dump(tmp_path / "after.json") == before
