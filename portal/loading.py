@@ -262,6 +262,7 @@ class Loader:
         self.source = load_source(settings.SOURCE_TEXT_PATH)
         self.document = None
         self.placeholders = set()  # records made in this run before their full load
+        self.citation_footnotes = {}  # citation key -> the footnote the fixtures give it
 
     # -- reading -----------------------------------------------------------
 
@@ -386,6 +387,14 @@ class Loader:
                 else None
             )
             key = citation_key(data["section"], data["quote"])
+            # One quote is one citation, shared by every record that gives it: two records
+            # giving it different footnotes would flip it back and forth on every load.
+            first_footnote = self.citation_footnotes.setdefault(key, data["footnote"])
+            if first_footnote != data["footnote"]:
+                raise FixtureError(
+                    f"citation {number} gives footnote {data['footnote']!r}, but another record "
+                    f"cites the same quote with footnote {first_footnote!r}: {data['quote'][:60]!r}"
+                )
             citation = Citation.objects.filter(key=key).first()
             if citation is None:
                 citation = Citation(
@@ -560,6 +569,7 @@ class Loader:
     def run(self):
         with transaction.atomic():
             self.document = self.ensure_document()
+            self.ensure_footnotes()
             for name in FIXTURE_FILES:
                 self.load_kind(KIND_BY_FILE[name])
         return self.counts
@@ -579,6 +589,23 @@ class Loader:
             )
             self.placeholders.add((Source, document.pk))
         return document
+
+    def ensure_footnotes(self):
+        """Make the footnotes that do not exist yet, so that citations of any kind,
+        loaded before the sources, can point at them; sources.yaml fills them in."""
+        _, entries = self.read("sources")
+        for entry in entries:
+            slug = entry.get("slug")
+            if not slug or slug == self.document.slug or Source.objects.filter(slug=slug).exists():
+                continue
+            footnote = Source.objects.create(
+                slug=slug,
+                name=entry.get("name") or slug,
+                kind=entry.get("kind") or "footnote",
+                document=self.document,
+                status=Status.PUBLISHED,
+            )
+            self.placeholders.add((Source, footnote.pk))
 
 
 def order_parents_first(entries, kind: Kind):

@@ -144,3 +144,30 @@ def test_a_misspelt_field_is_refused_rather_than_ignored(fixtures):
     write(fixtures, organizations=ORGANIZATIONS.replace("acronym: MIC", "acronim: MIC"))
     with pytest.raises(CommandError, match="record 'mic': unknown field 'acronim'"):
         load(fixtures)
+
+
+def test_a_quote_given_two_different_footnotes_is_refused(fixtures):
+    footnote = """
+- slug: footnote-1
+  name: Footnote 1
+  kind: footnote
+  footnote: "1"
+  document: white-paper
+  citations:
+    - section: Footnote 1
+      quote: Section 8 Promotion of international strategies for ICT
+"""
+    organizations = ORGANIZATIONS.replace("acronym: MIC", "acronym: MIC\n  aliases: [the MIC]")
+    organizations += """
+- slug: ministry
+  name: The ministry
+  kind: ministry
+  citations:
+    - section: "1. (1) Initiatives so far"
+      quote: the MIC has been actively engaged in the overseas expansion of digital infrastructure
+      footnote: footnote-1
+"""
+    write(fixtures, sources=SOURCES + footnote, organizations=organizations)
+    with pytest.raises(CommandError, match="record 'ministry': citation 1 gives footnote"):
+        load(fixtures)
+    assert not Organization.objects.exists()
