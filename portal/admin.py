@@ -1,5 +1,7 @@
 """The admin every record shares: history with revert, drafts and publishing, safe saves."""
 
+import copy
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
@@ -119,7 +121,14 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and self.revert_disabled(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # simple-history builds this form with self.prepopulated_fields, not
+        # get_prepopulated_fields(): a published record's slug is read-only, so the
+        # prepopulated slug would name a field the form does not have.
+        without_prepopulated = copy.copy(self)
+        without_prepopulated.prepopulated_fields = {}
+        return SimpleHistoryAdmin.history_form_view(
+            without_prepopulated, request, object_id, version_id, extra_context
+        )
 
 
 @admin.register(Topic)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from import_export.formats import base_formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -181,6 +182,7 @@ SPECTACULAR_SETTINGS = {
 # Admin imports run in one transaction: a file with one bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.JSON]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {

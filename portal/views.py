@@ -103,7 +103,15 @@ class RecordDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_draft"] = self.object.status != Status.PUBLISHED
+        context["admin_url"] = self.admin_url()
         return context
+
+    def admin_url(self):
+        """The record's page in the admin, for staff who may at least view it there."""
+        opts = self.object._meta
+        if not self.request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return None
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object.pk])
 
 
 class SearchView(TemplateView):

@@ -8,9 +8,11 @@ import io
 import os
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still plain synchronous calls.
@@ -36,6 +38,23 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+class ProductionStaticLiveServer(LiveServer):
+    """pytest-django's live server answers /static/ itself from the app folders, which
+    do not hold the hashed names the manifest storage writes into pages; so the pages
+    came up unstyled. This one leaves /static/ to WhiteNoise, as in production."""
+
+    def __init__(self, addr):
+        with mock.patch("django.contrib.staticfiles.handlers.StaticFilesHandler", lambda app: app):
+            super().__init__(addr)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    server = ProductionStaticLiveServer("localhost")
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +91,7 @@ def shoot(page, request):
         page.screenshot(path=str(path), full_page=True)
         return path
 
+    take.folder = SCREENSHOTS
     return take
 
 

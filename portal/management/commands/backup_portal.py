@@ -1,9 +1,12 @@
+import datetime
 import itertools
+import json
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
 
 from portal.roles import RECORD_APPS
 
@@ -28,6 +31,16 @@ LOAD_ORDER = [
     "initiatives.Initiative",
     "initiatives.Statistic",
 ]
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Times to the microsecond: Django's own JSON encoder cuts them to milliseconds,
+    and a restore must give back the very same records."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat()
+        return super().default(o)
 
 
 def backup_models():
@@ -57,10 +70,9 @@ class Command(BaseCommand):
         models = backup_models()
         objects = itertools.chain.from_iterable(m._default_manager.order_by("pk") for m in models)
         try:
+            records = serializers.serialize("python", objects, use_natural_foreign_keys=True)
             with open(path, "w", encoding="utf-8") as stream:
-                serializers.serialize(
-                    "json", objects, indent=1, stream=stream, use_natural_foreign_keys=True
-                )
+                json.dump(records, stream, indent=1, ensure_ascii=False, cls=ExactJSONEncoder)
         except OSError as error:
             raise CommandError(f"Backup failed: {error}") from None
         count = sum(apps.get_model(label).objects.count() for label in LOAD_ORDER)

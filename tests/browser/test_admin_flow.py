@@ -1,0 +1,91 @@
+"""The editorial workflow in a real browser: an editor drafts, a publisher publishes."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from initiatives.models import Meeting
+from portal.models import Status
+from portal.roles import sync_role_groups
+from tests.factories import DialogueFactory
+
+PASSWORD = "a-long-password-for-browser-tests-5821"
+
+
+@pytest.fixture
+def staff(transactional_db):
+    # The role groups come from a data migration, and the flush after every transactional
+    # test empties them; make them again as that migration does.
+    sync_role_groups(apps)
+    for role in ("Editor", "Publisher", "Viewer"):
+        call_command("create_role_user", role.lower(), role=role, password=PASSWORD, stdout=None)
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    contexts = []
+
+    def open_page(username=None):
+        context = browser.new_context(base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        if username:
+            page.goto("/admin/login/")
+            page.get_by_label("Username").fill(username)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_an_editor_adds_a_meeting_a_publisher_publishes_it(staff, open_as, shoot, page):
+    dialogue = DialogueFactory(name="Japan-Utopia ICT Policy Dialogue", slug="japan-utopia")
+
+    editor = open_as("editor")
+    editor.goto(f"/admin/initiatives/dialogue/{dialogue.pk}/change/")
+    editor.get_by_text("Add another Meeting").click()
+    editor.locator("#id_meetings-0-slug").fill("1st")
+    editor.locator("#id_meetings-0-number").fill("1")
+    editor.locator("#id_meetings-0-name").fill("1st Japan-Utopia ICT Policy Dialogue")
+    editor.locator("#id_meetings-0-date").fill("2025-03")
+    editor.locator("#id_meetings-0-format").select_option("online")
+    editor.screenshot(path=str(shoot.folder / "admin-flow-01-editor-adds-meeting.png"))
+    editor.get_by_role("button", name="Save", exact=True).first.click()
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+    meeting = Meeting.objects.get(dialogue=dialogue, slug="1st")
+    assert meeting.status == Status.DRAFT
+
+    page.goto(dialogue.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(dialogue.name)
+    expect(page.locator("main")).not_to_contain_text("1st Japan-Utopia ICT Policy Dialogue")
+
+    publisher = open_as("publisher")
+    publisher.goto("/admin/initiatives/meeting/")
+    publisher.get_by_role("row", name="1st Japan-Utopia ICT Policy Dialogue").get_by_role(
+        "checkbox"
+    ).check()
+    publisher.locator("select[name=action]").select_option("publish")
+    publisher.get_by_role("button", name="Run").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("1 record(s) set to published")
+    publisher.screenshot(path=str(shoot.folder / "admin-flow-02-publisher-publishes.png"))
+
+    page.goto(dialogue.get_absolute_url())
+    expect(page.locator("main")).to_contain_text("1st Japan-Utopia ICT Policy Dialogue")
+    expect(page.locator("main")).to_contain_text("March 2025")
+    shoot("dialogue-page-with-the-meeting")
+
+
+def test_a_viewer_sees_the_record_but_has_no_save_button(staff, open_as, shoot):
+    dialogue = DialogueFactory(name="Japan-Utopia ICT Policy Dialogue")
+    viewer = open_as("viewer")
+    viewer.goto(f"/admin/initiatives/dialogue/{dialogue.pk}/change/")
+    expect(viewer.get_by_role("heading", name="View dialogue")).to_be_visible()
+    expect(viewer.get_by_role("button", name="Save", exact=True)).to_have_count(0)
+    expect(viewer.get_by_text("Add another Meeting")).to_have_count(0)
+    viewer.screenshot(path=str(shoot.folder / "admin-flow-03-viewer-read-only.png"))
