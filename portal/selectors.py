@@ -4,12 +4,16 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, StringAgg, TextField, Value
+from django.db.models.functions import Cast
 
 from portal.api.fields import api_url, html_url
 from portal.source_text import normalize
 
 SNIPPET_RADIUS = 90
+SEARCH_CONFIG = "english"
 
 
 @dataclass
@@ -41,7 +45,7 @@ def score(record, words, quotes):
     description = record.description.lower()
     phrase = " ".join(words)
     total = 0.0
-    if name == phrase or phrase in [alias.lower() for alias in record.aliases]:
+    if phrase in names_of(record):
         total += 10
     for word in words:
         total += 4 * (word in name) + 3 * (word in aliases) + 1.5 * (word in description)
@@ -67,8 +71,62 @@ def best_text(record, words, quotes):
     return record.description or (quotes[0] if quotes else record.name)
 
 
+def word_matches(model, words):
+    """Any database: records whose name, aliases, description or quotes hold every word."""
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(name__icontains=word)
+            | Q(aliases__icontains=word)
+            | Q(description__icontains=word)
+            | Q(citations__quote__icontains=word)
+            | (Q(acronym__icontains=word) if has_acronym(model) else Q(pk__in=[]))
+        )
+    return model.objects.published().filter(condition).distinct()
+
+
+def has_acronym(model):
+    return any(field.name == "acronym" for field in model._meta.fields)
+
+
+def names_of(record):
+    """The names a record goes by, lower-cased: name, acronym and aliases."""
+    names = [record.name, getattr(record, "acronym", ""), *record.aliases]
+    return [name.lower() for name in names if name]
+
+
+def full_text_matches(model, query):
+    """PostgreSQL full-text search: English stemming ("cables" finds "cable"), every word
+    required, the name weighing most, then aliases, description and the cited quotes."""
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    document = (
+        SearchVector("name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector(Cast("aliases", TextField()), weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+        + SearchVector(
+            StringAgg("citations__quote", delimiter=Value(" "), default=Value("")),
+            weight="D",
+            config=SEARCH_CONFIG,
+        )
+    )
+    if has_acronym(model):
+        document += SearchVector("acronym", weight="A", config=SEARCH_CONFIG)
+    return (
+        model.objects.published()
+        .annotate(search_document=document)
+        .filter(search_document=search_query)
+        .annotate(rank=SearchRank(F("search_document"), search_query))
+    )
+
+
+def ranked(record, words, rank):
+    """PostgreSQL's rank, with the record named exactly by the query first."""
+    return (10 if " ".join(words) in names_of(record) else 0) + rank
+
+
 def search_records(*, query: str, limit: int = 20, kinds=None, request=None) -> list[Hit]:
-    """Records of every kind whose name, aliases, description or quotes hold every word."""
+    """Records of every kind whose name, aliases, description or quotes hold every word,
+    best first: PostgreSQL's full-text search there, word matching elsewhere (SQLite)."""
     words = words_of(query)
     if not words:
         return []
@@ -76,19 +134,16 @@ def search_records(*, query: str, limit: int = 20, kinds=None, request=None) -> 
     for model in searchable_models():
         if kinds and model._meta.model_name not in kinds:
             continue
-        condition = Q()
-        for word in words:
-            condition &= (
-                Q(name__icontains=word)
-                | Q(aliases__icontains=word)
-                | Q(description__icontains=word)
-                | Q(citations__quote__icontains=word)
-            )
-        queryset = model.objects.published().filter(condition).distinct()
+        if connection.vendor == "postgresql":
+            # PostgreSQL refuses a NUL character in a string.
+            queryset = full_text_matches(model, query.replace("\x00", " "))
+        else:
+            queryset = word_matches(model, words)
         if model._meta.model_name == "meeting":
             queryset = queryset.select_related("dialogue")
         for record in queryset.prefetch_related("citations"):
             quotes = [citation.quote for citation in record.citations.all()]
+            rank = getattr(record, "rank", None)
             hits.append(
                 Hit(
                     type=model._meta.model_name,
@@ -97,7 +152,9 @@ def search_records(*, query: str, limit: int = 20, kinds=None, request=None) -> 
                     url=api_url(record, request),
                     html_url=html_url(record, request),
                     snippet=snippet_for(best_text(record, words, quotes), words),
-                    score=score(record, words, quotes),
+                    score=score(record, words, quotes)
+                    if rank is None
+                    else ranked(record, words, rank),
                     record=record,
                 )
             )
