@@ -42,14 +42,19 @@ def confirm(client, preview):
     return client.post(url, preview.context["confirm_form"].initial)
 
 
-def test_an_import_shows_a_preview_then_applies_it(publisher):
-    DialogueFactory(slug="japan-utopia-dialogue", name="Japan-Utopia Dialogue")
+def renamed_and_one_added(date):
+    """The exported CSV with the existing dialogue renamed and a new draft row dated date."""
     text = exported_csv().replace("Japan-Utopia Dialogue", "Japan-Utopia ICT Dialogue")
     header = text.splitlines()[0].split(",")
     new_row = dict.fromkeys(header, "")
-    new_row.update(slug="japan-atlantis-dialogue", name="Japan-Atlantis Dialogue", date="2025-03")
+    new_row.update(slug="japan-atlantis-dialogue", name="Japan-Atlantis Dialogue", date=date)
     new_row.update(status="draft", incomplete="False", conflicting="False")
-    text += ",".join(new_row[column] for column in header) + "\r\n"
+    return text + ",".join(new_row[column] for column in header) + "\r\n"
+
+
+def test_an_import_shows_a_preview_then_applies_it(publisher):
+    DialogueFactory(slug="japan-utopia-dialogue", name="Japan-Utopia Dialogue")
+    text = renamed_and_one_added(date="2025-03")
 
     preview = upload(publisher, text)
     assert preview.status_code == 200
@@ -67,12 +72,7 @@ def test_an_import_shows_a_preview_then_applies_it(publisher):
 
 def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row(publisher):
     DialogueFactory(slug="japan-utopia-dialogue", name="Japan-Utopia Dialogue")
-    rows = exported_csv().replace("Japan-Utopia Dialogue", "Japan-Utopia ICT Dialogue")
-    header = rows.splitlines()[0].split(",")
-    bad = dict.fromkeys(header, "")
-    bad.update(slug="japan-atlantis-dialogue", name="Japan-Atlantis Dialogue", date="2024-13")
-    bad.update(status="draft", incomplete="False", conflicting="False")
-    rows += ",".join(bad[column] for column in header) + "\r\n"
+    rows = renamed_and_one_added(date="2024-13")
 
     response = upload(publisher, rows)
 
