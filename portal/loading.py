@@ -568,44 +568,39 @@ class Loader:
 
     def run(self):
         with transaction.atomic():
-            self.document = self.ensure_document()
-            self.ensure_footnotes()
+            self.document = self.ensure_sources()
             for name in FIXTURE_FILES:
                 self.load_kind(KIND_BY_FILE[name])
         return self.counts
 
-    def ensure_document(self):
+    def ensure_sources(self):
+        """Make the document and the footnotes that do not exist yet, so that citations of
+        every kind, loaded before the sources, can point at them; sources.yaml then loads
+        their own fields and citations. Returns the document."""
         slug = settings.SOURCE_DOCUMENT_SLUG
         path, entries = self.read("sources")
-        entry = next((e for e in entries if e.get("slug") == slug), None)
-        if entry is None:
+        if not any(entry.get("slug") == slug for entry in entries):
             raise FixtureError(f"{path}: the source document {slug!r} is missing")
-        document = Source.objects.filter(slug=slug).first()
-        if document is None:
-            # The document must exist before any citation can point at it; its
-            # own fields and citations are loaded with the other sources.
-            document = Source.objects.create(
-                slug=slug, name=entry.get("name") or slug, kind="document", status=Status.PUBLISHED
-            )
-            self.placeholders.add((Source, document.pk))
+        document = self.ensure_source(slug, entries, kind="document", document=None)
+        for entry in entries:
+            if entry.get("slug") and entry["slug"] != slug:
+                kind = entry.get("kind") or "footnote"
+                self.ensure_source(entry["slug"], entries, kind=kind, document=document)
         return document
 
-    def ensure_footnotes(self):
-        """Make the footnotes that do not exist yet, so that citations of any kind,
-        loaded before the sources, can point at them; sources.yaml fills them in."""
-        _, entries = self.read("sources")
-        for entry in entries:
-            slug = entry.get("slug")
-            if not slug or slug == self.document.slug or Source.objects.filter(slug=slug).exists():
-                continue
-            footnote = Source.objects.create(
+    def ensure_source(self, slug, entries, *, kind, document):
+        source = Source.objects.filter(slug=slug).first()
+        if source is None:
+            entry = next(entry for entry in entries if entry.get("slug") == slug)
+            source = Source.objects.create(
                 slug=slug,
                 name=entry.get("name") or slug,
-                kind=entry.get("kind") or "footnote",
-                document=self.document,
+                kind=kind,
+                document=document,
                 status=Status.PUBLISHED,
             )
-            self.placeholders.add((Source, footnote.pk))
+            self.placeholders.add((Source, source.pk))
+        return source
 
 
 def order_parents_first(entries, kind: Kind):
