@@ -73,15 +73,12 @@ def best_text(record, words, quotes):
 
 def word_matches(model, words):
     """Any database: records whose name, aliases, description or quotes hold every word."""
+    fields = ["name", "aliases", "description", "citations__quote"]
+    if has_acronym(model):
+        fields.append("acronym")
     condition = Q()
     for word in words:
-        condition &= (
-            Q(name__icontains=word)
-            | Q(aliases__icontains=word)
-            | Q(description__icontains=word)
-            | Q(citations__quote__icontains=word)
-            | (Q(acronym__icontains=word) if has_acronym(model) else Q(pk__in=[]))
-        )
+        condition &= Q.create([(f"{field}__icontains", word) for field in fields], Q.OR)
     return model.objects.published().filter(condition).distinct()
 
 
