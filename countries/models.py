@@ -1,66 +1,26 @@
 """Countries, regional groupings and the organizations (ministries, agencies, companies) in them."""
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django_countries import countries as iso_countries
 from django_countries.fields import CountryField
 
 from portal.models import (
     Citation,
-    LinkedQuerySet,
     Record,
+    RecordQuerySet,
     SlugRecord,
-    Status,
     Topic,
-    agreements_through_parties,
     check_no_parent_cycle,
-    published,
 )
 
 ISO_CODES = sorted(code for code, _ in iso_countries)
 
 
-class CountryQuerySet(LinkedQuerySet):
+class CountryQuerySet(RecordQuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
-
-    def with_links(self):
-        from frameworks.models import Event, Framework, Person
-        from initiatives.models import AgreementParty, Dialogue, Initiative, Meeting, Statistic
-
-        return (
-            super()
-            .with_links()
-            .prefetch_related(
-                published("regions", Region),
-                published("frameworks", Framework),
-                published("organizations", Organization),
-                Prefetch(
-                    "agreement_parties",
-                    queryset=AgreementParty.objects.filter(
-                        agreement__status=Status.PUBLISHED
-                    ).select_related("agreement", "organization"),
-                ),
-                Prefetch(
-                    "dialogues",
-                    queryset=Dialogue.objects.published().prefetch_related(
-                        Prefetch(
-                            "meetings",
-                            queryset=Meeting.objects.published().order_by(
-                                "number", "date_start", "slug"
-                            ),
-                        )
-                    ),
-                ),
-                published("meetings", Meeting, "dialogue"),
-                published("initiatives", Initiative),
-                published("events", Event),
-                published("events_hosted", Event),
-                published("statistics", Statistic),
-                published("people", Person),
-            )
-        )
 
 
 class Country(Record):
@@ -71,6 +31,15 @@ class Country(Record):
     citations = models.ManyToManyField(Citation, related_name="countries")
 
     objects = CountryQuerySet.as_manager()
+
+    link_labels = {
+        "events_hosted": "Events held here",
+        "events": "Events it took part in",
+        "frameworks": "Frameworks it is a member of",
+        "meetings": "Meetings held here",
+        "statistics": "Numbers stated",
+        "agreements": "Agreements it is a party to",
+    }
 
     class Meta(Record.Meta):
         verbose_name_plural = "countries"
@@ -89,10 +58,6 @@ class Country(Record):
         return (str(self.code),)
 
     @property
-    def party_agreements(self):
-        return agreements_through_parties(self)
-
-    @property
     def public_id(self):
         return str(self.code)
 
@@ -105,21 +70,6 @@ class RegionKind(models.TextChoices):
     GROUPING = "grouping", "Grouping"
 
 
-class RegionQuerySet(LinkedQuerySet):
-    def with_links(self):
-        from initiatives.models import Initiative, Statistic
-
-        return (
-            super()
-            .with_links()
-            .prefetch_related(
-                published("members", Country),
-                published("initiatives", Initiative),
-                published("statistics", Statistic),
-            )
-        )
-
-
 class Region(SlugRecord):
     """A region or grouping of countries (Southeast Asia, the Pacific Islands ...)."""
 
@@ -130,7 +80,9 @@ class Region(SlugRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="regions")
     citations = models.ManyToManyField(Citation, related_name="regions")
 
-    objects = RegionQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+
+    link_labels = {"members": "Countries named in it", "statistics": "Numbers stated"}
 
     class Meta(SlugRecord.Meta):
         pass
@@ -149,38 +101,6 @@ class OrganizationKind(models.TextChoices):
     COUNCIL = "council", "Council"
     INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
     OTHER = "other", "Other"
-
-
-class OrganizationQuerySet(LinkedQuerySet):
-    def with_links(self):
-        from frameworks.models import Appointment, Event, Person
-        from initiatives.models import AgreementParty, Dialogue, Initiative, Statistic
-
-        return (
-            super()
-            .with_links()
-            .select_related("country", "parent")
-            .prefetch_related(
-                published("children", Organization),
-                published("people", Person),
-                Prefetch(
-                    "appointments",
-                    queryset=Appointment.objects.filter(
-                        person__status=Status.PUBLISHED
-                    ).select_related("person", "framework"),
-                ),
-                Prefetch(
-                    "agreement_parties",
-                    queryset=AgreementParty.objects.filter(
-                        agreement__status=Status.PUBLISHED
-                    ).select_related("agreement"),
-                ),
-                published("dialogues", Dialogue),
-                published("initiatives", Initiative),
-                published("events", Event),
-                published("statistics", Statistic),
-            )
-        )
 
 
 class Organization(SlugRecord):
@@ -203,7 +123,14 @@ class Organization(SlugRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="organizations")
     citations = models.ManyToManyField(Citation, related_name="organizations")
 
-    objects = OrganizationQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+
+    link_labels = {
+        "parent": "Part of",
+        "children": "Bodies under it",
+        "agreements": "Agreements it is a party to",
+        "statistics": "Numbers stated",
+    }
 
     class Meta(SlugRecord.Meta):
         pass
@@ -217,7 +144,3 @@ class Organization(SlugRecord):
 
     def get_absolute_url(self):
         return reverse("countries:organization-detail", args=[self.slug])
-
-    @property
-    def party_agreements(self):
-        return agreements_through_parties(self)

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -10,14 +9,10 @@ from countries.models import Country, Organization
 from portal.models import (
     Citation,
     DatedRecord,
-    LinkedQuerySet,
+    RecordQuerySet,
     SlugRecord,
-    Status,
     Topic,
-    agreements_through_parties,
     check_no_parent_cycle,
-    citations_prefetch,
-    published,
 )
 
 
@@ -35,39 +30,9 @@ class FrameworkKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class FrameworkQuerySet(LinkedQuerySet):
+class FrameworkQuerySet(RecordQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
-
-    def with_links(self):
-        from initiatives.models import Agreement, AgreementParty, Dialogue, Initiative, Statistic
-
-        return (
-            super()
-            .with_links()
-            .select_related("parent")
-            .prefetch_related(
-                published("children", Framework),
-                published("members", Country),
-                published("events", Event),
-                published("agreements", Agreement),
-                Prefetch(
-                    "agreement_parties",
-                    queryset=AgreementParty.objects.filter(
-                        agreement__status=Status.PUBLISHED
-                    ).select_related("agreement"),
-                ),
-                published("initiatives", Initiative),
-                published("dialogues", Dialogue),
-                Prefetch(
-                    "appointments",
-                    queryset=Appointment.objects.filter(
-                        person__status=Status.PUBLISHED
-                    ).select_related("person"),
-                ),
-                published("statistics", Statistic),
-            )
-        )
 
 
 class Framework(SlugRecord, DatedRecord):
@@ -87,6 +52,14 @@ class Framework(SlugRecord, DatedRecord):
 
     objects = FrameworkQuerySet.as_manager()
 
+    link_labels = {
+        "parent": "Part of",
+        "children": "Bodies under it",
+        "members": "Member countries the text names",
+        "people": "People with posts in it",
+        "statistics": "Numbers stated",
+    }
+
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
         pass
 
@@ -100,19 +73,6 @@ class Framework(SlugRecord, DatedRecord):
     def get_absolute_url(self):
         return reverse("frameworks:framework-detail", args=[self.slug])
 
-    @property
-    def all_agreements(self):
-        """Agreements made under the framework, and those it is a party to."""
-        found = {agreement.pk: agreement for agreement in self.agreements.all()}
-        for agreement in agreements_through_parties(self):
-            found.setdefault(agreement.pk, agreement)
-        return sorted(found.values(), key=lambda agreement: agreement.name)
-
-    @property
-    def people(self):
-        found = {a.person_id: a.person for a in self.appointments.all()}
-        return sorted(found.values(), key=lambda person: person.name)
-
 
 class EventKind(models.TextChoices):
     SUMMIT = "summit", "Summit"
@@ -125,24 +85,6 @@ class EventKind(models.TextChoices):
     EXHIBITION = "exhibition", "Exhibition"
     MEETING = "meeting", "Meeting"
     OTHER = "other", "Other"
-
-
-class EventQuerySet(LinkedQuerySet):
-    def with_links(self):
-        from initiatives.models import Agreement, Initiative, Statistic
-
-        return (
-            super()
-            .with_links()
-            .select_related("framework", "country")
-            .prefetch_related(
-                published("countries", Country),
-                published("organizations", Organization),
-                published("agreements", Agreement),
-                published("initiatives", Initiative),
-                published("statistics", Statistic),
-            )
-        )
 
 
 class Event(SlugRecord, DatedRecord):
@@ -169,30 +111,21 @@ class Event(SlugRecord, DatedRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="events")
     citations = models.ManyToManyField(Citation, related_name="events")
 
-    objects = EventQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+
+    link_labels = {
+        "country": "Held in",
+        "countries": "Countries taking part",
+        "organizations": "Organizations taking part",
+        "agreements": "Agreements made there",
+        "statistics": "Numbers stated",
+    }
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
         ordering = ["date_start", "name"]
 
     def get_absolute_url(self):
         return reverse("frameworks:event-detail", args=[self.slug])
-
-
-class PersonQuerySet(LinkedQuerySet):
-    def with_links(self):
-        return (
-            super()
-            .with_links()
-            .select_related("country", "organization")
-            .prefetch_related(
-                Prefetch(
-                    "appointments",
-                    queryset=Appointment.objects.select_related(
-                        "framework", "organization"
-                    ).prefetch_related(citations_prefetch()),
-                )
-            )
-        )
 
 
 class Person(SlugRecord):
@@ -213,7 +146,9 @@ class Person(SlugRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="people")
     citations = models.ManyToManyField(Citation, related_name="people")
 
-    objects = PersonQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+
+    link_labels = {"organization": "Affiliation"}
 
     class Meta(SlugRecord.Meta):
         verbose_name_plural = "people"

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -11,11 +11,11 @@ from frameworks.models import Event, Framework
 from portal.models import (
     Citation,
     DatedRecord,
-    LinkedQuerySet,
     Record,
+    RecordQuerySet,
     SlugRecord,
+    Status,
     Topic,
-    published,
 )
 
 
@@ -26,25 +26,6 @@ class DialogueKind(models.TextChoices):
     CONSULTATION = "consultation", "Consultation"
     COUNCIL = "council", "Council"
     OTHER = "other", "Other"
-
-
-class DialogueQuerySet(LinkedQuerySet):
-    def with_links(self):
-        return (
-            super()
-            .with_links()
-            .select_related("framework")
-            .prefetch_related(
-                published("countries", Country),
-                published("organizations", Organization),
-                Prefetch(
-                    "meetings",
-                    queryset=Meeting.objects.published()
-                    .select_related("country")
-                    .order_by("number", "date_start", "slug"),
-                ),
-            )
-        )
 
 
 class Dialogue(SlugRecord, DatedRecord):
@@ -61,7 +42,9 @@ class Dialogue(SlugRecord, DatedRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="dialogues")
     citations = models.ManyToManyField(Citation, related_name="dialogues")
 
-    objects = DialogueQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+
+    link_labels = {"organizations": "Organizations taking part"}
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
         pass
@@ -76,17 +59,15 @@ class MeetingFormat(models.TextChoices):
     HYBRID = "hybrid", "Hybrid (in person and online)"
 
 
-class MeetingQuerySet(LinkedQuerySet):
+class MeetingQuerySet(RecordQuerySet):
     def get_by_natural_key(self, dialogue_slug, slug):
         return self.get(dialogue__slug=dialogue_slug, slug=slug)
 
-    def with_links(self):
-        return (
-            super()
-            .with_links()
-            .filter(dialogue__status="published")
-            .select_related("dialogue", "country")
-            .prefetch_related(published("agreements", Agreement))
+    @staticmethod
+    def published_condition(prefix=""):
+        """A meeting is public when it and its dialogue are published."""
+        return RecordQuerySet.published_condition(prefix) & RecordQuerySet.published_condition(
+            f"{prefix}dialogue__"
         )
 
 
@@ -106,6 +87,9 @@ class Meeting(Record, DatedRecord):
     citations = models.ManyToManyField(Citation, related_name="meetings")
 
     objects = MeetingQuerySet.as_manager()
+
+    link_related = ("dialogue",)
+    link_labels = {"country": "Held in", "agreements": "Agreements made there"}
 
     class Meta(Record.Meta, DatedRecord.Meta):
         ordering = ["dialogue", "number", "date_start"]
@@ -132,6 +116,10 @@ class Meeting(Record, DatedRecord):
     def public_id(self):
         return f"{self.dialogue.slug}/{self.slug}"
 
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED and self.dialogue.status == Status.PUBLISHED
+
     def get_absolute_url(self):
         return reverse("initiatives:meeting-detail", args=[self.dialogue.slug, self.slug])
 
@@ -151,26 +139,9 @@ class AgreementKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class AgreementQuerySet(LinkedQuerySet):
+class AgreementQuerySet(RecordQuerySet):
     def for_country(self, code):
         return self.filter(parties__country__code=code).distinct()
-
-    def with_links(self):
-        return (
-            super()
-            .with_links()
-            .select_related("framework", "event", "meeting__dialogue")
-            .prefetch_related(
-                Prefetch(
-                    "parties",
-                    queryset=AgreementParty.objects.select_related(
-                        "country", "organization", "framework"
-                    ),
-                ),
-                published("initiatives", Initiative),
-                published("statistics", Statistic),
-            )
-        )
 
 
 class Agreement(SlugRecord, DatedRecord):
@@ -191,6 +162,14 @@ class Agreement(SlugRecord, DatedRecord):
     citations = models.ManyToManyField(Citation, related_name="agreements")
 
     objects = AgreementQuerySet.as_manager()
+
+    link_labels = {
+        "framework": "Made under",
+        "event": "Made at",
+        "meeting": "Made at the meeting",
+        "initiatives": "Initiatives under it",
+        "statistics": "Numbers stated",
+    }
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
         pass
@@ -280,23 +259,6 @@ class InitiativeKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class InitiativeQuerySet(LinkedQuerySet):
-    def with_links(self):
-        return (
-            super()
-            .with_links()
-            .prefetch_related(
-                published("countries", Country),
-                published("regions", Region),
-                published("frameworks", Framework),
-                published("organizations", Organization),
-                published("agreements", Agreement),
-                published("events", Event),
-                published("statistics", Statistic),
-            )
-        )
-
-
 class Initiative(SlugRecord, DatedRecord):
     """A project, demonstration, investment, support programme or strategy."""
 
@@ -310,7 +272,9 @@ class Initiative(SlugRecord, DatedRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="initiatives")
     citations = models.ManyToManyField(Citation, related_name="initiatives")
 
-    objects = InitiativeQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+
+    link_labels = {"statistics": "Numbers stated"}
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
         pass
@@ -325,24 +289,6 @@ class Qualifier(models.TextChoices):
     MORE_THAN = "more_than", "More than"
     UP_TO = "up_to", "Up to"
     AT_LEAST = "at_least", "At least"
-
-
-class StatisticQuerySet(LinkedQuerySet):
-    def with_links(self):
-        return (
-            super()
-            .with_links()
-            .select_related(
-                "country",
-                "region",
-                "framework",
-                "organization",
-                "initiative",
-                "agreement",
-                "event",
-                "topic",
-            )
-        )
 
 
 class Statistic(SlugRecord, DatedRecord):
@@ -383,7 +329,7 @@ class Statistic(SlugRecord, DatedRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="tagged_statistics")
     citations = models.ManyToManyField(Citation, related_name="statistics")
 
-    objects = StatisticQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
         constraints = [
@@ -396,22 +342,3 @@ class Statistic(SlugRecord, DatedRecord):
 
     def get_absolute_url(self):
         return reverse("initiatives:statistic-detail", args=[self.slug])
-
-    @property
-    def subjects(self):
-        """What the number is about: (label, record) for each link that is set."""
-        fields = [
-            "country",
-            "region",
-            "framework",
-            "organization",
-            "initiative",
-            "agreement",
-            "event",
-            "topic",
-        ]
-        return [
-            (self._meta.get_field(name).verbose_name.capitalize(), getattr(self, name))
-            for name in fields
-            if getattr(self, name) is not None
-        ]

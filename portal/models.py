@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from portal.links import link_loading
 from portal.partial_dates import DAY, FISCAL_YEAR, MONTH, YEAR, DateSpan, period_end
 from portal.source_text import load_source, normalize
 
@@ -24,21 +25,25 @@ class DatePrecision(models.TextChoices):
     DAY = DAY, "Day"
 
 
-def published(lookup, model, *select):
-    """Prefetch a relation, keeping only its published records."""
-    queryset = model.objects.published()
-    if select:
-        queryset = queryset.select_related(*select)
-    return Prefetch(lookup, queryset=queryset)
-
-
 def citations_prefetch(lookup="citations"):
     return Prefetch(lookup, queryset=Citation.objects.select_related("footnote"))
 
 
 class RecordQuerySet(models.QuerySet):
+    @staticmethod
+    def published_condition(prefix=""):
+        """What makes a record public, for a filter from here or across a relation."""
+        return Q(**{f"{prefix}status": Status.PUBLISHED})
+
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(self.published_condition())
+
+    def with_links(self):
+        """The records with every linked record (portal.links) and their citations: one
+        query per relation, however many records are linked."""
+        select, prefetch = link_loading(self.model)
+        queryset = self.select_related(*select) if select else self
+        return queryset.prefetch_related(*prefetch, citations_prefetch())
 
     def visible_to(self, user):
         """Staff preview drafts on the public pages; everyone else sees what is published."""
@@ -77,6 +82,11 @@ class Record(models.Model):
     objects = RecordQuerySet.as_manager()
     history = HistoricalRecords(inherit=True, excluded_fields=["loaded_digest"])
 
+    # How the sides of the link graph read on this kind's page: {side name: label}.
+    link_labels = {}
+    # Relations a record needs to be public and to have a URL (a meeting: its dialogue).
+    link_related = ()
+
     class Meta:
         abstract = True
         ordering = ["name"]
@@ -100,6 +110,10 @@ class Record(models.Model):
     @property
     def public_id(self):
         return self.slug
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
 
 
 class SlugRecord(Record):
@@ -170,14 +184,6 @@ class DatedRecord(models.Model):
             raise ValidationError({"date_end": "The end is before the start."})
 
 
-def agreements_through_parties(record):
-    """The agreements a country, organization or framework is a party to, each once."""
-    seen = {}
-    for party in record.agreement_parties.all():
-        seen.setdefault(party.agreement_id, party.agreement)
-    return sorted(seen.values(), key=lambda agreement: agreement.name)
-
-
 def check_no_parent_cycle(record):
     """A record may not be its own ancestor (ITU-T under ITU under the UN, never back)."""
     seen = {record.pk}
@@ -189,25 +195,6 @@ def check_no_parent_cycle(record):
         parent = parent.parent
 
 
-class TopicQuerySet(RecordQuerySet):
-    def with_links(self):
-        from countries.models import Country, Organization
-        from frameworks.models import Event, Framework
-        from initiatives.models import Agreement, Dialogue, Initiative
-
-        return self.select_related("parent").prefetch_related(
-            published("children", Topic),
-            citations_prefetch(),
-            published("countries", Country),
-            published("frameworks", Framework),
-            published("organizations", Organization),
-            published("agreements", Agreement),
-            published("dialogues", Dialogue),
-            published("initiatives", Initiative),
-            published("events", Event),
-        )
-
-
 class Topic(SlugRecord):
     """A subject the records are about: Open RAN, submarine cables, AI governance ..."""
 
@@ -216,7 +203,14 @@ class Topic(SlugRecord):
     )
     citations = models.ManyToManyField("Citation", related_name="topics")
 
-    objects = TopicQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+
+    link_labels = {
+        "parent": "Part of",
+        "children": "Narrower topics",
+        "statistics": "Numbers about it",
+        "tagged_statistics": "Numbers stated",
+    }
 
     class Meta(SlugRecord.Meta):
         pass
@@ -234,18 +228,6 @@ class SourceKind(models.TextChoices):
     FOOTNOTE = "footnote", "Footnote"
 
 
-class LinkedQuerySet(RecordQuerySet):
-    """Topics and citations: what every record kind links to."""
-
-    def with_links(self):
-        return self.prefetch_related(published("topics", Topic), citations_prefetch())
-
-
-class SourceQuerySet(LinkedQuerySet):
-    def with_links(self):
-        return super().with_links().select_related("document")
-
-
 class Source(SlugRecord):
     """The white paper, or one of its footnotes with the URL it gives."""
 
@@ -260,7 +242,9 @@ class Source(SlugRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="sources")
     citations = models.ManyToManyField("Citation", blank=True, related_name="sources")
 
-    objects = SourceQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+
+    link_labels = {"document": "In"}
 
     class Meta(SlugRecord.Meta):
         ordering = ["kind", "slug"]
@@ -346,7 +330,7 @@ class Figure(SlugRecord):
     topics = models.ManyToManyField(Topic, blank=True, related_name="figures")
     citations = models.ManyToManyField(Citation, related_name="figures")
 
-    objects = LinkedQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta(SlugRecord.Meta):
         ordering = ["slug"]

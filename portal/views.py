@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from portal.facets import build_facets
+from portal.links import shown_links
 from portal.models import Status
 from portal.record_kinds import DATED_KINDS, RECORD_KINDS
 from portal.selectors import search_records, timeline_context, timeline_entries
@@ -103,6 +104,7 @@ class RecordDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_draft"] = self.object.status != Status.PUBLISHED
+        context["link_facts"], context["link_sections"] = shown_links(self.object)
         context["admin_url"] = self.admin_url()
         return context
 

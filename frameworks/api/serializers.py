@@ -6,61 +6,15 @@ from portal.api.serializers import RECORD_FIELDS, DatedRecordSerializer, RecordS
 
 
 class FrameworkSerializer(DatedRecordSerializer):
-    parent = LinkSerializer(allow_null=True)
-    children = LinkSerializer(many=True)
-    members = LinkSerializer(many=True)
-    events = LinkSerializer(many=True)
-    agreements = LinkSerializer(source="all_agreements", many=True)
-    initiatives = LinkSerializer(many=True)
-    dialogues = LinkSerializer(many=True)
-    people = LinkSerializer(many=True)
-    statistics = LinkSerializer(many=True)
-
     class Meta:
         model = Framework
-        fields = [
-            *RECORD_FIELDS,
-            "acronym",
-            "kind",
-            "date",
-            "headquarters",
-            "parent",
-            "children",
-            "members",
-            "events",
-            "agreements",
-            "initiatives",
-            "dialogues",
-            "people",
-            "statistics",
-        ]
+        fields = [*RECORD_FIELDS, "acronym", "kind", "date", "headquarters"]
 
 
 class EventSerializer(DatedRecordSerializer):
-    framework = LinkSerializer(allow_null=True)
-    country = LinkSerializer(allow_null=True)
-    countries = LinkSerializer(many=True)
-    organizations = LinkSerializer(many=True)
-    agreements = LinkSerializer(many=True)
-    initiatives = LinkSerializer(many=True)
-    statistics = LinkSerializer(many=True)
-
     class Meta:
         model = Event
-        fields = [
-            *RECORD_FIELDS,
-            "kind",
-            "date",
-            "place",
-            "country",
-            "framework",
-            "countries",
-            "organizations",
-            "outcome",
-            "agreements",
-            "initiatives",
-            "statistics",
-        ]
+        fields = [*RECORD_FIELDS, "kind", "date", "place", "outcome"]
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -75,10 +29,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(RecordSerializer):
-    country = LinkSerializer(allow_null=True)
-    organization = LinkSerializer(allow_null=True)
     appointments = AppointmentSerializer(many=True)
 
     class Meta:
         model = Person
-        fields = [*RECORD_FIELDS, "honorific", "country", "organization", "appointments"]
+        fields = [*RECORD_FIELDS, "honorific", "appointments"]

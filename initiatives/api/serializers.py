@@ -1,57 +1,34 @@
 from rest_framework import serializers
 
 from initiatives.models import Agreement, AgreementParty, Dialogue, Initiative, Meeting, Statistic
-from portal.api.fields import LinkSerializer
+from portal.api.fields import LinkSerializer, link_data
 from portal.api.serializers import RECORD_FIELDS, DatedRecordSerializer
+from portal.links import side
 
 
 class MeetingSerializer(DatedRecordSerializer):
-    dialogue = LinkSerializer()
-    country = LinkSerializer(allow_null=True)
-    agreements = LinkSerializer(many=True)
-
     class Meta:
         model = Meeting
-        fields = [
-            *RECORD_FIELDS,
-            "dialogue",
-            "number",
-            "date",
-            "place",
-            "country",
-            "format",
-            "outcome",
-            "agreements",
-        ]
+        fields = [*RECORD_FIELDS, "number", "date", "place", "format", "outcome"]
 
 
 class DialogueSerializer(DatedRecordSerializer):
-    framework = LinkSerializer(allow_null=True)
-    countries = LinkSerializer(many=True)
-    organizations = LinkSerializer(many=True)
     meetings = serializers.SerializerMethodField()
 
     class Meta:
         model = Dialogue
-        fields = [
-            *RECORD_FIELDS,
-            "kind",
-            "date",
-            "countries",
-            "organizations",
-            "framework",
-            "meetings",
-        ]
+        fields = [*RECORD_FIELDS, "kind", "date", "meetings"]
 
     def get_meetings(self, dialogue) -> list[dict]:
         """The dialogue's meetings in order, each with its number and date."""
+        request = self.context.get("request")
         return [
             {
-                **LinkSerializer(meeting, context=self.context).data,
+                **link_data(meeting, request),
                 "number": meeting.number,
                 "date": meeting.date.iso() if meeting.date else None,
             }
-            for meeting in dialogue.meetings.all()
+            for meeting in side(Dialogue, "meetings").records(dialogue)
         ]
 
 
@@ -67,79 +44,21 @@ class PartySerializer(serializers.ModelSerializer):
 
 class AgreementSerializer(DatedRecordSerializer):
     parties = PartySerializer(many=True)
-    framework = LinkSerializer(allow_null=True)
-    event = LinkSerializer(allow_null=True)
-    meeting = LinkSerializer(allow_null=True)
-    initiatives = LinkSerializer(many=True)
-    statistics = LinkSerializer(many=True)
 
     class Meta:
         model = Agreement
-        fields = [
-            *RECORD_FIELDS,
-            "kind",
-            "date",
-            "subject",
-            "parties",
-            "framework",
-            "event",
-            "meeting",
-            "initiatives",
-            "statistics",
-        ]
+        fields = [*RECORD_FIELDS, "kind", "date", "subject", "parties"]
 
 
 class InitiativeSerializer(DatedRecordSerializer):
-    countries = LinkSerializer(many=True)
-    regions = LinkSerializer(many=True)
-    frameworks = LinkSerializer(many=True)
-    organizations = LinkSerializer(many=True)
-    agreements = LinkSerializer(many=True)
-    events = LinkSerializer(many=True)
-    statistics = LinkSerializer(many=True)
-
     class Meta:
         model = Initiative
-        fields = [
-            *RECORD_FIELDS,
-            "kind",
-            "date",
-            "countries",
-            "regions",
-            "frameworks",
-            "organizations",
-            "agreements",
-            "events",
-            "statistics",
-        ]
+        fields = [*RECORD_FIELDS, "kind", "date"]
 
 
 class StatisticSerializer(DatedRecordSerializer):
     value = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
-    country = LinkSerializer(allow_null=True)
-    region = LinkSerializer(allow_null=True)
-    framework = LinkSerializer(allow_null=True)
-    organization = LinkSerializer(allow_null=True)
-    initiative = LinkSerializer(allow_null=True)
-    agreement = LinkSerializer(allow_null=True)
-    event = LinkSerializer(allow_null=True)
-    topic = LinkSerializer(allow_null=True)
 
     class Meta:
         model = Statistic
-        fields = [
-            *RECORD_FIELDS,
-            "value",
-            "unit",
-            "currency",
-            "qualifier",
-            "date",
-            "country",
-            "region",
-            "framework",
-            "organization",
-            "initiative",
-            "agreement",
-            "event",
-            "topic",
-        ]
+        fields = [*RECORD_FIELDS, "value", "unit", "currency", "qualifier", "date"]

@@ -4,6 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from portal.links import sides
+
 # Where each kind lives in the API: model label -> router basename.
 API_BASENAMES = {}
 
@@ -37,6 +39,42 @@ class LinkSerializer(serializers.Serializer):
         if getattr(instance, "status", "published") != "published":
             return None
         return super().to_representation(instance)
+
+
+def link_data(record, request) -> dict:
+    return {"id": record.public_id, "name": str(record), "url": api_url(record, request)}
+
+
+@extend_schema_field(LinkSerializer(many=True))
+class LinkedRecordsField(serializers.Field):
+    """The published records on one side of the link graph (portal.links), in small."""
+
+    def __init__(self, side, **kwargs):
+        self.side = side
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        return [link_data(record, request) for record in self.side.records(instance)]
+
+
+@extend_schema_field(LinkSerializer(allow_null=True))
+class LinkedRecordField(LinkedRecordsField):
+    """The one published record on a single-valued side, or null."""
+
+    def to_representation(self, instance):
+        record = self.side.record(instance)
+        return None if record is None else link_data(record, self.context.get("request"))
+
+
+def linked_fields(model, declared):
+    """A serializer field for every side of the kind that the serializer does not declare
+    itself; an inline side (an agreement's parties) is shown by its own nested field."""
+    return {
+        side.name: LinkedRecordsField(side) if side.many else LinkedRecordField(side)
+        for side in sides(model)
+        if side.name not in declared and not side.inline
+    }
 
 
 class DateSpanSerializer(serializers.Serializer):

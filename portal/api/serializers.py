@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from portal.api.fields import CitationSerializer, DateSpanField, LinkSerializer, api_url, html_url
+from portal.api.fields import CitationSerializer, DateSpanField, api_url, html_url, linked_fields
 from portal.models import Figure, Source, Topic
 
 RECORD_FIELDS = [
@@ -13,21 +13,25 @@ RECORD_FIELDS = [
     "incomplete",
     "conflicting",
     "note",
-    "topics",
     "citations",
     "updated_at",
 ]
 
 
 class RecordSerializer(serializers.ModelSerializer):
-    """The fields every record has; subclasses list their own after RECORD_FIELDS."""
+    """The fields every record has; subclasses list their own after RECORD_FIELDS. The
+    linked records of every side of the link graph follow (portal.links)."""
 
     url = serializers.SerializerMethodField()
     html_url = serializers.SerializerMethodField()
     id = serializers.CharField(source="public_id", read_only=True)
     aliases = serializers.ListField(child=serializers.CharField())
-    topics = LinkSerializer(many=True)
     citations = CitationSerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.update(linked_fields(self.Meta.model, declared=fields))
+        return fields
 
     def get_url(self, instance) -> str:
         return api_url(instance, self.context.get("request"))
@@ -41,40 +45,17 @@ class DatedRecordSerializer(RecordSerializer):
 
 
 class TopicSerializer(RecordSerializer):
-    topics = None
-    parent = LinkSerializer(allow_null=True)
-    children = LinkSerializer(many=True)
-    countries = LinkSerializer(many=True)
-    frameworks = LinkSerializer(many=True)
-    organizations = LinkSerializer(many=True)
-    agreements = LinkSerializer(many=True)
-    dialogues = LinkSerializer(many=True)
-    initiatives = LinkSerializer(many=True)
-    events = LinkSerializer(many=True)
-
     class Meta:
         model = Topic
-        fields = [
-            *(name for name in RECORD_FIELDS if name != "topics"),
-            "parent",
-            "children",
-            "countries",
-            "frameworks",
-            "organizations",
-            "agreements",
-            "dialogues",
-            "initiatives",
-            "events",
-        ]
+        fields = RECORD_FIELDS
 
 
 class SourceSerializer(RecordSerializer):
-    document = LinkSerializer(allow_null=True)
     source_url = serializers.CharField(source="url", help_text="The URL the footnote gives.")
 
     class Meta:
         model = Source
-        fields = [*RECORD_FIELDS, "kind", "footnote", "source_url", "document"]
+        fields = [*RECORD_FIELDS, "kind", "footnote", "source_url"]
 
 
 class FigureSerializer(RecordSerializer):

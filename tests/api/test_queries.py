@@ -89,6 +89,5 @@ def test_country_detail_costs_a_fixed_number_of_queries(client):
     add_linked_records(3, 0)
     few = queries_for(client, "/api/v1/countries/JP/")
     add_linked_records(12, 3)
-    # the country, its topics and citations, its eleven kinds of linked records,
-    # and the meetings of its dialogues
-    assert queries_for(client, "/api/v1/countries/JP/") == few == 15
+    # the country, its citations and one query for each of its twelve sides
+    assert queries_for(client, "/api/v1/countries/JP/") == few == 14

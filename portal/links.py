@@ -1,0 +1,267 @@
+"""The link graph: every record-to-record relation, read once from the models' own fields.
+
+A link ties two record kinds: a ForeignKey or ManyToManyField from one kind to another, or
+an inline row (an agreement's party, a person's appointment) that ties its owner to other
+records. Each link has an end on both kinds, so it is shown both ways. The ends a kind has
+under one name form a *side* of that kind (a framework's agreements: those made under it
+and those it is a party to). Prefetches, the API's linked fields, the link sections of the
+record pages, the linked names search reads and the completeness test all come from here.
+
+A new link between two kinds is one field on a model (and its migration). How a side reads
+on a page can be named on the model, in `link_labels` ({side name: label}).
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Prefetch
+
+
+@dataclass(frozen=True)
+class End:
+    """One end of a link, on the kind it is shown on."""
+
+    kind: type[models.Model]
+    name: str  # the side it belongs to
+    target: type[models.Model]
+    accessor: str  # on an instance of `kind`: "countries", "framework", "agreement_parties"
+    many: bool
+    # For an inline link: the field on each inline row that holds the record at this end's
+    # far side ("agreement" on an AgreementParty seen from a country).
+    row_field: str = ""
+    # True on the owner's side of an inline link (an agreement's parties): the owner's page
+    # and API show those rows themselves, with what the row says (the role, the post).
+    inline_owner: bool = False
+
+
+@dataclass
+class Side:
+    """What a kind shows under one name: the linked records of one or more ends."""
+
+    kind: type[models.Model]
+    name: str
+    label: str
+    ends: list[End] = field(default_factory=list)
+
+    @property
+    def many(self):
+        return any(end.many for end in self.ends)
+
+    @property
+    def inline(self):
+        return all(end.inline_owner for end in self.ends)
+
+    @property
+    def target(self):
+        return self.ends[0].target
+
+    def records(self, instance):
+        """The published records linked to `instance` on this side, each once, from
+        what `with_links()` prefetched."""
+        found = {}
+        for end in self.ends:
+            for record in _end_records(instance, end):
+                if is_public(record):
+                    found.setdefault((type(record), record.pk), record)
+        records = list(found.values())
+        if len(self.ends) > 1:
+            records.sort(key=lambda record: str(record).lower())
+        return records
+
+    def record(self, instance):
+        """The one linked record of a single-valued side, or None."""
+        records = self.records(instance)
+        return records[0] if records else None
+
+
+def _end_records(instance, end):
+    if end.row_field:
+        rows = getattr(instance, end.accessor).all()
+        return [getattr(row, end.row_field) for row in rows if getattr(row, end.row_field)]
+    value = getattr(instance, end.accessor)
+    if end.many:
+        return value.all()
+    return [value] if value is not None else []
+
+
+def is_public(record):
+    return getattr(record, "is_published", True)
+
+
+def is_record_kind(model):
+    """A record kind is a model whose manager offers `published()` (portal.models.Record)."""
+    return isinstance(model, type) and hasattr(model._default_manager, "published")
+
+
+def record_kinds():
+    return [model for model in apps.get_models() if is_record_kind(model)]
+
+
+def _inline_models():
+    """Models that are not records but tie an owner record to other records: each has a
+    cascading foreign key to its owner and foreign keys to other record kinds."""
+    found = []
+    for model in apps.get_models():
+        if is_record_kind(model) or model._meta.auto_created:
+            continue
+        owners = [
+            f
+            for f in model._meta.concrete_fields
+            if f.many_to_one
+            and is_record_kind(f.related_model)
+            and f.remote_field.on_delete is models.CASCADE
+        ]
+        if len(owners) == 1:
+            found.append((model, owners[0]))
+    return found
+
+
+def _plural(model):
+    return str(model._meta.verbose_name_plural).replace(" ", "_")
+
+
+@cache
+def all_ends() -> tuple[End, ...]:
+    ends = []
+    for kind in record_kinds():
+        for f in kind._meta.get_fields():
+            if not (f.is_relation and is_record_kind(f.related_model)):
+                continue
+            if f.auto_created:  # a reverse relation: its end comes from the other kind
+                continue
+            target = f.related_model
+            accessor_back = f.remote_field.get_accessor_name()
+            ends.append(End(kind, f.name, target, f.name, many=f.many_to_many))
+            ends.append(End(target, accessor_back, kind, accessor_back, many=True))
+    for inline, owner_field in _inline_models():
+        owner = owner_field.related_model
+        rows = owner_field.remote_field.get_accessor_name()
+        for f in inline._meta.concrete_fields:
+            if f is owner_field or not (f.many_to_one and is_record_kind(f.related_model)):
+                continue
+            target = f.related_model
+            ends.append(
+                End(owner, _plural(target), target, rows, True, row_field=f.name, inline_owner=True)
+            )
+            back_rows = f.remote_field.get_accessor_name()
+            ends.append(End(target, _plural(owner), owner, back_rows, True, owner_field.name))
+    return tuple(ends)
+
+
+@cache
+def sides(kind) -> tuple[Side, ...]:
+    """The sides of a kind, in the order its fields and relations are declared."""
+    by_name = {}
+    labels = getattr(kind, "link_labels", {})
+    for end in all_ends():
+        if end.kind is not kind:
+            continue
+        if end.name not in by_name:
+            by_name[end.name] = Side(kind, end.name, labels.get(end.name) or _label(end))
+        by_name[end.name].ends.append(end)
+    return tuple(by_name.values())
+
+
+def _label(end):
+    if end.many:
+        return str(end.target._meta.verbose_name_plural).capitalize()
+    return str(end.kind._meta.get_field(end.accessor).verbose_name).capitalize()
+
+
+def side(kind, name) -> Side:
+    for candidate in sides(kind):
+        if candidate.name == name:
+            return candidate
+    raise LookupError(f"{kind.__name__} has no side named {name!r}")
+
+
+@dataclass
+class Shown:
+    side: Side
+    records: list
+
+    @property
+    def record(self):
+        return self.records[0] if self.records else None
+
+
+def shown_links(record):
+    """What a record's page shows of the link graph: its single-valued sides as facts and
+    its other sides as sections, each with its published records; inline sides (an
+    agreement's parties, a person's posts) are left to the kind's own template."""
+    facts, sections = [], []
+    for kind_side in sides(type(record)):
+        if kind_side.inline:
+            continue
+        shown = Shown(kind_side, kind_side.records(record))
+        if shown.records:
+            (sections if kind_side.many else facts).append(shown)
+    return facts, sections
+
+
+def _linkable(model):
+    """The published records of a kind, with what their links and URLs need."""
+    queryset = model.objects.published()
+    related = getattr(model, "link_related", ())
+    return queryset.select_related(*related) if related else queryset
+
+
+def link_loading(kind):
+    """(select_related, prefetch_related) that load every side of a kind at once: one query
+    per linked relation, however many records are linked."""
+    select, prefetch = [], {}
+    for end in all_ends():
+        if end.kind is not kind:
+            continue
+        if end.row_field:
+            if end.accessor in prefetch:
+                continue
+            rows = getattr(kind, end.accessor).rel.related_model
+            if end.inline_owner:
+                queryset = rows.objects.select_related(
+                    *(
+                        f.name
+                        for f in rows._meta.concrete_fields
+                        if f.many_to_one
+                        and is_record_kind(f.related_model)
+                        and f.related_model is not kind
+                    )
+                )
+                if any(f.name == "citations" for f in rows._meta.many_to_many):
+                    citation = rows._meta.get_field("citations").related_model
+                    queryset = queryset.prefetch_related(
+                        Prefetch("citations", citation.objects.select_related("footnote"))
+                    )
+            else:
+                owner = end.target
+                queryset = rows.objects.filter(
+                    owner.objects.published_condition(f"{end.row_field}__")
+                ).select_related(
+                    end.row_field,
+                    *(f"{end.row_field}__{name}" for name in getattr(owner, "link_related", ())),
+                )
+            prefetch[end.accessor] = Prefetch(end.accessor, queryset=queryset)
+        elif end.many:
+            prefetch[end.accessor] = Prefetch(end.accessor, queryset=_linkable(end.target))
+        else:
+            select.append(end.accessor)
+            select += [
+                f"{end.accessor}__{name}" for name in getattr(end.target, "link_related", ())
+            ]
+    return select, list(prefetch.values())
+
+
+def linked_name_paths(kind):
+    """Lookups of the names of every record linked to a kind, for search to read:
+    ``framework__name``, ``countries__name``, ``parties__country__name`` ..."""
+    paths = []
+    for end in all_ends():
+        if end.kind is not kind:
+            continue
+        base = f"{end.accessor}__{end.row_field}" if end.row_field else end.accessor
+        paths.append(f"{base}__name")
+        if any(f.name == "acronym" for f in end.target._meta.fields):
+            paths.append(f"{base}__acronym")
+    return list(dict.fromkeys(paths))
