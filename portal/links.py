@@ -5,7 +5,7 @@ an inline row (an agreement's party, a person's appointment) that ties its owner
 records. Each link has an end on both kinds, so it is shown both ways. The ends a kind has
 under one name form a *side* of that kind (a framework's agreements: those made under it
 and those it is a party to). Prefetches, the API's linked fields, the link sections of the
-record pages, the linked names search reads and the completeness test all come from here.
+record pages and the completeness test all come from here.
 
 A new link between two kinds is one field on a model (and its migration). How a side reads
 on a page can be named on the model, in `link_labels` ({side name: label}).
@@ -251,17 +251,3 @@ def link_loading(kind):
                 f"{end.accessor}__{name}" for name in getattr(end.target, "link_related", ())
             ]
     return select, list(prefetch.values())
-
-
-def linked_name_paths(kind):
-    """Lookups of the names of every record linked to a kind, for search to read:
-    ``framework__name``, ``countries__name``, ``parties__country__name`` ..."""
-    paths = []
-    for end in all_ends():
-        if end.kind is not kind:
-            continue
-        base = f"{end.accessor}__{end.row_field}" if end.row_field else end.accessor
-        paths.append(f"{base}__name")
-        if any(f.name == "acronym" for f in end.target._meta.fields):
-            paths.append(f"{base}__acronym")
-    return list(dict.fromkeys(paths))
