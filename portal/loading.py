@@ -242,6 +242,25 @@ def fixture_citations(entry):
     )
 
 
+APPOINTMENT_KEYS = {"role", "framework", "organization", "date", "term", "citations"}
+
+
+def known_appointment_keys(entry):
+    unknown = sorted(set(entry) - APPOINTMENT_KEYS)
+    if unknown:
+        raise FixtureError(
+            f"appointment: unknown field {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(sorted(APPOINTMENT_KEYS))}"
+        )
+    return entry
+
+
+def appointment_state(*, term, **fields):
+    # The term joined the state later: leaving it out when empty keeps the digests of
+    # people loaded before it, so a reload does not take them for edited ones.
+    return {**fields, **({"term": term} if term else {})}
+
+
 def as_list(value):
     if value in (None, ""):
         return []
@@ -307,14 +326,15 @@ class Loader:
         state["citations"] = fixture_citations(entry)
         if kind.model is Person:
             state["appointments"] = [
-                {
-                    "role": a.get("role") or "",
-                    "framework": a.get("framework"),
-                    "organization": a.get("organization"),
-                    "date": fixture_date(a.get("date")),
-                    "citations": fixture_citations(a),
-                }
-                for a in as_list(entry.get("appointments"))
+                appointment_state(
+                    role=a.get("role") or "",
+                    framework=a.get("framework"),
+                    organization=a.get("organization"),
+                    date=fixture_date(a.get("date")),
+                    term=fixture_date(a.get("term")),
+                    citations=fixture_citations(a),
+                )
+                for a in map(known_appointment_keys, as_list(entry.get("appointments")))
             ]
         if kind.model is Agreement:
             state["parties"] = [
@@ -347,13 +367,14 @@ class Loader:
         state["citations"] = db_citations(instance)
         if kind.model is Person:
             state["appointments"] = [
-                {
-                    "role": a.role,
-                    "framework": public_id(a.framework),
-                    "organization": public_id(a.organization),
-                    "date": a.date.iso() if a.date else None,
-                    "citations": db_citations(a),
-                }
+                appointment_state(
+                    role=a.role,
+                    framework=public_id(a.framework),
+                    organization=public_id(a.organization),
+                    date=a.date.iso() if a.date else None,
+                    term=a.term or None,
+                    citations=db_citations(a),
+                )
                 for a in instance.appointments.order_by("position")
             ]
         if kind.model is Agreement:
@@ -465,6 +486,7 @@ class Loader:
                 else None,
             )
             appointment.date = DateSpan.parse(data["date"]) if data["date"] else None
+            appointment.term = data.get("term") or ""
             try:
                 appointment.full_clean(exclude=["citations", "person"], validate_unique=False)
             except ValidationError as error:

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from countries.models import Country, Organization
+from frameworks.models import Person
 from initiatives.models import Agreement, Meeting
 from portal.models import Citation, Status
 
@@ -243,3 +244,33 @@ def test_records_people_made_and_kinds_without_a_file_are_never_deleted(fixtures
     assert "removed" not in output
     assert Organization.objects.filter(slug="made-in-admin").exists()
     assert Agreement.objects.filter(slug="moc-japan-vietnam-firefighting").exists()
+
+
+PEOPLE = """
+- slug: kono-takahiro
+  name: KONO Takahiro
+  appointments:
+    - role: Vice-chair
+      organization: mic
+      term: 2024/2027
+      citations:
+        - section: "5. (6) A Initiatives in ITU-R"
+          quote: For the next study period (2024 to 2027), Mr. KONO Takahiro
+  citations:
+    - section: "5. (6) A Initiatives in ITU-R"
+      quote: For the next study period (2024 to 2027), Mr. KONO Takahiro
+"""
+
+
+def test_an_appointment_term_is_loaded_apart_from_its_date(fixtures):
+    write(fixtures, people=PEOPLE)
+    load(fixtures)
+    post = Person.objects.get(slug="kono-takahiro").appointments.get()
+    assert (post.term, post.date) == ("2024/2027", None)
+    assert load(fixtures).strip().endswith("Nothing changed.")
+
+
+def test_a_misspelt_appointment_field_is_refused(fixtures):
+    write(fixtures, people=PEOPLE.replace("term:", "period:"))
+    with pytest.raises(CommandError, match="appointment: unknown field 'period'"):
+        load(fixtures)
