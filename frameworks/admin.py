@@ -40,7 +40,7 @@ class PersonAdmin(RecordAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
-    list_display = ["person", "role", "framework", "organization", "date_start"]
+    list_display = ["person", "role", "framework", "organization", "date_start", "term"]
     list_filter = ["framework"]
     search_fields = ["person__name", "role"]
     autocomplete_fields = ["person", "framework", "organization", "citations"]

@@ -14,6 +14,7 @@ from portal.models import (
     Topic,
     check_no_parent_cycle,
 )
+from portal.partial_dates import DateSpan, InvalidDate
 
 
 class FrameworkKind(models.TextChoices):
@@ -163,11 +164,19 @@ class AppointmentQuerySet(models.QuerySet):
 
 
 class Appointment(DatedRecord):
-    """A post a person holds or held (e.g. Secretary-General of the APT since 2021)."""
+    """A post a person holds or held (e.g. Secretary-General of the APT since 2021). Its date
+    is when the person took it up ("since"); its term, the period it is for, where the text
+    gives one (the study period 2024 to 2027)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
     position = models.PositiveSmallIntegerField(default=1)
     role = models.CharField(max_length=300)
+    term = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="The period the post is for, where the text gives one, at its precision: "
+        '"2024/2027" for the study period 2024 to 2027. The date is when it was taken up.',
+    )
     framework = models.ForeignKey(
         Framework,
         null=True,
@@ -205,7 +214,18 @@ class Appointment(DatedRecord):
 
     natural_key.dependencies = ["frameworks.person"]
 
+    @property
+    def term_span(self) -> DateSpan | None:
+        return DateSpan.parse(self.term) if self.term else None
+
     def clean(self):
         super().clean()
         if not self.role.strip():
             raise ValidationError({"role": "Say what the post is."})
+        if self.term.strip():
+            try:
+                self.term = DateSpan.parse(self.term).iso()
+            except InvalidDate as error:
+                raise ValidationError({"term": str(error)}) from None
+        else:
+            self.term = ""

@@ -4,7 +4,9 @@ Records are matched by natural key. Each record's state is compared in one
 normalised shape, built either from its fixture entry or from the database:
 equal means unchanged; a record whose database state still matches what was
 last loaded is updated; one that differs from both was edited by a person
-and is left alone and reported as a conflict. Nothing is ever deleted.
+and is left alone and reported as a conflict. A record loaded before whose entry has
+left the fixtures is deleted, unless a person has edited it since or another record
+still links to it: then it is kept and reported.
 """
 
 import hashlib
@@ -18,6 +20,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django_countries import countries as iso_countries
 
 from countries.models import Country, Organization, Region
@@ -239,6 +242,25 @@ def fixture_citations(entry):
     )
 
 
+APPOINTMENT_KEYS = {"role", "framework", "organization", "date", "term", "citations"}
+
+
+def known_appointment_keys(entry):
+    unknown = sorted(set(entry) - APPOINTMENT_KEYS)
+    if unknown:
+        raise FixtureError(
+            f"appointment: unknown field {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(sorted(APPOINTMENT_KEYS))}"
+        )
+    return entry
+
+
+def appointment_state(*, term, **fields):
+    # The term joined the state later: leaving it out when empty keeps the digests of
+    # people loaded before it, so a reload does not take them for edited ones.
+    return {**fields, **({"term": term} if term else {})}
+
+
 def as_list(value):
     if value in (None, ""):
         return []
@@ -263,6 +285,8 @@ class Loader:
         self.document = None
         self.placeholders = set()  # records made in this run before their full load
         self.citation_footnotes = {}  # citation key -> the footnote the fixtures give it
+        self.loaded = {}  # kind file -> public ids of the records its fixture holds
+        self.kept = []  # records gone from the fixtures but kept, and why
 
     # -- reading -----------------------------------------------------------
 
@@ -302,14 +326,15 @@ class Loader:
         state["citations"] = fixture_citations(entry)
         if kind.model is Person:
             state["appointments"] = [
-                {
-                    "role": a.get("role") or "",
-                    "framework": a.get("framework"),
-                    "organization": a.get("organization"),
-                    "date": fixture_date(a.get("date")),
-                    "citations": fixture_citations(a),
-                }
-                for a in as_list(entry.get("appointments"))
+                appointment_state(
+                    role=a.get("role") or "",
+                    framework=a.get("framework"),
+                    organization=a.get("organization"),
+                    date=fixture_date(a.get("date")),
+                    term=fixture_date(a.get("term")),
+                    citations=fixture_citations(a),
+                )
+                for a in map(known_appointment_keys, as_list(entry.get("appointments")))
             ]
         if kind.model is Agreement:
             state["parties"] = [
@@ -342,13 +367,14 @@ class Loader:
         state["citations"] = db_citations(instance)
         if kind.model is Person:
             state["appointments"] = [
-                {
-                    "role": a.role,
-                    "framework": public_id(a.framework),
-                    "organization": public_id(a.organization),
-                    "date": a.date.iso() if a.date else None,
-                    "citations": db_citations(a),
-                }
+                appointment_state(
+                    role=a.role,
+                    framework=public_id(a.framework),
+                    organization=public_id(a.organization),
+                    date=a.date.iso() if a.date else None,
+                    term=a.term or None,
+                    citations=db_citations(a),
+                )
                 for a in instance.appointments.order_by("position")
             ]
         if kind.model is Agreement:
@@ -460,6 +486,7 @@ class Loader:
                 else None,
             )
             appointment.date = DateSpan.parse(data["date"]) if data["date"] else None
+            appointment.term = data.get("term") or ""
             try:
                 appointment.full_clean(exclude=["citations", "person"], validate_unique=False)
             except ValidationError as error:
@@ -517,7 +544,9 @@ class Loader:
 
     def load_kind(self, kind: Kind):
         path, entries = self.read(kind.file)
-        seen = set()
+        if not path.exists():
+            return
+        seen = self.loaded[kind.file] = set()
         for entry in order_parents_first(entries, kind):
             key = entry.get(kind.id_field)
             where = f"{path}: record {key!r}"
@@ -530,6 +559,7 @@ class Loader:
                 self.load_entry(kind, key, entry)
                 for meeting in as_list(entry.get("meetings")) if kind.model is Dialogue else []:
                     self.load_meeting(key, meeting)
+                    self.loaded.setdefault("meetings", set()).add(f"{key}/{meeting.get('slug')}")
             except FixtureError as error:
                 raise FixtureError(f"{where}: {error}") from None
             except IntegrityError as error:
@@ -571,7 +601,43 @@ class Loader:
             self.document = self.ensure_sources()
             for name in FIXTURE_FILES:
                 self.load_kind(KIND_BY_FILE[name])
+            if "dialogues" in self.loaded:
+                self.loaded.setdefault("meetings", set())
+            # Later kinds link to earlier ones, so they go first.
+            for kind in reversed(KINDS):
+                if kind.file in self.loaded:
+                    self.remove_gone(kind)
         return self.counts
+
+    def remove_gone(self, kind: Kind):
+        """Delete the records of a kind that were loaded from the fixtures before and are no
+        longer in them, as the fixtures would make the database afresh. A record a person has
+        edited since its last load, or that another record still links to, is kept and
+        reported. Records people made in the admin were never loaded and are not touched."""
+        gone = [
+            instance
+            for instance in kind.model.objects.exclude(loaded_digest="")
+            if public_id(instance) not in self.loaded[kind.file]
+        ]
+        for instance in gone:
+            name = f"{kind.model._meta.verbose_name} {public_id(instance)}"
+            if digest(self.db_state(kind, instance)) != instance.loaded_digest:
+                self.keep(kind, f"{name} was edited since the last load")
+                continue
+            instance._change_reason = f"Removed: no longer in {self.directory.name}/"
+            try:
+                with transaction.atomic():
+                    instance.delete()
+            except (ProtectedError, RestrictedError) as error:
+                objects = getattr(error, "protected_objects", None) or error.restricted_objects
+                linked = sorted({str(obj) for obj in objects})[:3]
+                self.keep(kind, f"{name} is still linked from {', '.join(linked)}")
+                continue
+            self.counts[kind.label]["removed"] += 1
+
+    def keep(self, kind, why):
+        self.counts[kind.label]["kept"] += 1
+        self.kept.append(why)
 
     def ensure_sources(self):
         """Make the document and the footnotes that do not exist yet, so that citations of

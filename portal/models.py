@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from portal.links import link_loading
@@ -316,6 +317,16 @@ class Citation(models.Model):
         return (self.key,)
 
     natural_key.dependencies = ["portal.source"]
+
+    @cached_property
+    def parts(self):
+        """The quote's pieces as printed, each with its paragraph: two where the quote is
+        written joined across one of the paper's line-break hyphens ("imple-" / "mented")."""
+        return load_source().parts_for(self.quote)
+
+    @property
+    def joined_at_break(self) -> bool:
+        return len(self.parts) > 1 and self.parts[0].text.endswith("-")
 
     def clean(self):
         super().clean()

@@ -114,6 +114,8 @@ class Checker:
         quotes = self.check_citations(where, record.get("citations"))
         quotes = quotes + list(parent_quotes)
         self.check_date(where, record.get("date"), quotes)
+        if kind == "appointment":
+            self.check_date(f"{where} term", record.get("term"), quotes)
         value = record.get("value") if kind == "statistic" else None
         if value is not None and not number_in_quotes(str(value), quotes):
             self.problem(where, f"value {record['value']!r} not in its quotes")

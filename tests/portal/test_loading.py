@@ -5,7 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from countries.models import Country, Organization
-from initiatives.models import Agreement
+from frameworks.models import Person
+from initiatives.models import Agreement, Meeting
 from portal.models import Citation, Status
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,105 @@ def test_a_quote_given_two_different_footnotes_is_refused(fixtures):
     with pytest.raises(CommandError, match="record 'ministry': citation 1 gives footnote"):
         load(fixtures)
     assert not Organization.objects.exists()
+
+
+JICT = """
+- slug: jict
+  name: Fund Corporation for the Overseas Development of Japan's ICT and Postal Services
+  acronym: JICT
+  kind: fund
+  citations:
+    - section: "2. (2) JICT"
+      quote: a public-private fund under the jurisdiction of the MIC
+"""
+DIALOGUES = """
+- slug: japan-germany-ict-policy-dialogue
+  name: Japan-Germany ICT Policy Dialogue
+  kind: policy_dialogue
+  citations:
+    - section: "6. (2) B (B) Germany"
+      quote: the MIC has been holding the “Japan-Germany ICT Policy Dialogue”
+  meetings:
+    - slug: 8th
+      number: 8
+      name: 8th Japan-Germany ICT Policy Dialogue
+      date: "2024-11"
+      citations:
+        - section: "6. (2) B (B) Germany"
+          quote: The 8th meeting was held in November 2024
+"""
+
+
+def test_a_record_that_left_the_fixtures_is_deleted(fixtures):
+    write(fixtures, organizations=ORGANIZATIONS + JICT, dialogues=DIALOGUES)
+    load(fixtures)
+    write(fixtures, organizations=ORGANIZATIONS, dialogues=DIALOGUES.split("  meetings:")[0])
+    output = load(fixtures)
+    assert "organizations: 0 created, 0 updated, 1 unchanged, 0 conflicts, 1 removed" in output
+    assert "meetings: 0 created, 0 updated, 0 unchanged, 0 conflicts, 1 removed" in output
+    assert list(Organization.objects.values_list("slug", flat=True)) == ["mic"]
+    assert not Meeting.objects.exists()
+    assert load(fixtures).strip().endswith("Nothing changed.")
+
+
+def test_a_record_that_left_the_fixtures_but_was_edited_is_kept_and_reported(fixtures):
+    write(fixtures, organizations=ORGANIZATIONS + JICT)
+    load(fixtures)
+    Organization.objects.filter(slug="jict").update(description="Edited in the admin.")
+    write(fixtures, organizations=ORGANIZATIONS)
+    output = load(fixtures)
+    assert "0 removed, 1 kept though gone" in output
+    assert "kept: organization jict was edited since the last load" in output
+    assert Organization.objects.filter(slug="jict").exists()
+
+
+def test_a_record_that_left_the_fixtures_but_is_still_linked_is_kept_and_reported(fixtures):
+    write(fixtures, organizations=ORGANIZATIONS + JICT)
+    load(fixtures)
+    # A person links their own agreement to the JICT in the admin.
+    drafted = Agreement.objects.create(slug="drafted", name="Drafted", kind="other")
+    drafted.parties.create(organization=Organization.objects.get(slug="jict"))
+    write(fixtures, organizations=ORGANIZATIONS)
+    output = load(fixtures)
+    assert "kept: organization jict is still linked from" in output
+    assert Organization.objects.filter(slug="jict").exists()
+
+
+def test_records_people_made_and_kinds_without_a_file_are_never_deleted(fixtures):
+    load(fixtures)
+    Organization.objects.create(slug="made-in-admin", name="Made in the admin", kind="other")
+    (fixtures / "agreements.yaml").unlink()
+    output = load(fixtures)
+    assert "removed" not in output
+    assert Organization.objects.filter(slug="made-in-admin").exists()
+    assert Agreement.objects.filter(slug="moc-japan-vietnam-firefighting").exists()
+
+
+PEOPLE = """
+- slug: kono-takahiro
+  name: KONO Takahiro
+  appointments:
+    - role: Vice-chair
+      organization: mic
+      term: 2024/2027
+      citations:
+        - section: "5. (6) A Initiatives in ITU-R"
+          quote: For the next study period (2024 to 2027), Mr. KONO Takahiro
+  citations:
+    - section: "5. (6) A Initiatives in ITU-R"
+      quote: For the next study period (2024 to 2027), Mr. KONO Takahiro
+"""
+
+
+def test_an_appointment_term_is_loaded_apart_from_its_date(fixtures):
+    write(fixtures, people=PEOPLE)
+    load(fixtures)
+    post = Person.objects.get(slug="kono-takahiro").appointments.get()
+    assert (post.term, post.date) == ("2024/2027", None)
+    assert load(fixtures).strip().endswith("Nothing changed.")
+
+
+def test_a_misspelt_appointment_field_is_refused(fixtures):
+    write(fixtures, people=PEOPLE.replace("term:", "period:"))
+    with pytest.raises(CommandError, match="appointment: unknown field 'period'"):
+        load(fixtures)

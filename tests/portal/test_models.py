@@ -127,6 +127,29 @@ def test_a_citation_records_the_paragraphs_its_quote_stands_in():
     assert citation.paragraphs == [1]
 
 
+def test_a_quote_joined_across_a_line_break_is_valid_and_keeps_both_paragraphs():
+    quote = "four countries: Vietnam, Uzbekistan, Iran, and Thailand."
+    citation = CitationFactory(quote=quote)
+    citation.full_clean()
+    assert citation.quote == quote
+    assert len(citation.paragraphs) == 2
+    assert [part.text for part in citation.parts] == [
+        "four countries: Vietnam, Uz-",
+        "bekistan, Iran, and Thailand.",
+    ]
+    assert citation.joined_at_break
+
+
+def test_a_joined_quote_is_shown_whole_with_where_the_word_breaks(client):
+    quote = "four countries: Vietnam, Uzbekistan, Iran, and Thailand."
+    citation = CitationFactory(quote=quote)
+    framework = FrameworkFactory(citations=[citation])
+    page = client.get(framework.get_absolute_url()).content.decode()
+    first, second = citation.paragraphs
+    assert f"<blockquote>{quote}</blockquote>" in page
+    assert f"“Uz-” ends paragraph {first}, “bekistan,” opens paragraph {second}" in page
+
+
 def test_records_link_both_ways():
     japan = CountryFactory(code="JP")
     itu = FrameworkFactory(slug="itu")

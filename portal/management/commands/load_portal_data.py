@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Load the YAML fixtures into the database in one transaction: creates new "
         "records, updates untouched ones, leaves records edited since the last load "
-        "alone and reports them. A broken fixture changes nothing."
+        "alone and reports them, deletes untouched records that have left the fixtures. "
+        "A broken fixture changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -31,16 +32,21 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded. {error}") from None
         changed = False
         for label, count in counts.items():
-            changed = changed or count["created"] or count["updated"]
-            self.stdout.write(
+            changed = changed or count["created"] or count["updated"] or count["removed"]
+            line = (
                 f"{label}: {count['created']} created, {count['updated']} updated, "
                 f"{count['unchanged']} unchanged, {count['conflicts']} conflicts"
             )
+            if count["removed"] or count["kept"]:
+                line += f", {count['removed']} removed, {count['kept']} kept though gone"
+            self.stdout.write(line)
         for conflict in loader.conflicts:
             self.stdout.write(
                 self.style.WARNING(
                     f"conflict: {conflict} was edited since the last load; left as it is"
                 )
             )
+        for why in loader.kept:
+            self.stdout.write(self.style.WARNING(f"kept: {why}, though it has left the fixtures"))
         if not changed:
             self.stdout.write("Nothing changed.")
