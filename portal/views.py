@@ -3,6 +3,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from portal.facets import build_facets
 from portal.links import shown_links
+from portal.list_titles import list_title
 from portal.models import Status
 from portal.record_kinds import DATED_KINDS, RECORD_KINDS
 from portal.selectors import search_records, timeline_context, timeline_entries
@@ -69,6 +70,9 @@ class RecordListView(ListView):
         context.update(
             kind_plural=self.model._meta.verbose_name_plural,
             kind=self.model._meta.verbose_name,
+            list_title=list_title(self.model, self.filterset.form)
+            if not self.filterset.errors
+            else str(self.model._meta.verbose_name_plural).capitalize(),
             filter_errors=self.filterset.errors,
             facets=build_facets(self.filterset.qs, self.filterset_class, params)
             if not self.filterset.errors
