@@ -67,6 +67,7 @@ def graph():
         slug="1st",
         number=1,
         name="1st meeting",
+        country=vietnam,
         date_start=date(2023, 3, 1),
         date_precision="month",
     )
@@ -81,8 +82,10 @@ def test_home_page_says_what_it_covers_and_counts_records(client, graph):
     assert "MoC moc-vietnam-2024" in page  # among the most recent
 
 
-def test_a_country_page_shows_its_agreements_dialogues_and_meetings(client, graph):
+def test_a_country_page_shows_its_agreements_dialogues_and_meetings_held_there(client, graph):
     page = client.get("/countries/VN/").text
+    # A dialogue's other meetings are on the dialogue's page: they do not link to Vietnam.
+    assert "2nd meeting" not in page
     for text in [
         "MoC moc-vietnam-2024",
         "MoC moc-vietnam-2023",
