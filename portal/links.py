@@ -18,6 +18,9 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Prefetch
 
+# A hierarchy (a framework under its parent, and so on) is loaded this many levels up.
+HIERARCHY_DEPTH = 4
+
 
 @dataclass(frozen=True)
 class End:
@@ -247,6 +250,8 @@ def link_loading(kind):
             prefetch[end.accessor] = Prefetch(end.accessor, queryset=_linkable(end.target))
         else:
             select.append(end.accessor)
+            if end.target is kind:  # a hierarchy: its ancestors come with it
+                select += ["__".join([end.accessor] * n) for n in range(2, HIERARCHY_DEPTH + 1)]
             select += [
                 f"{end.accessor}__{name}" for name in getattr(end.target, "link_related", ())
             ]

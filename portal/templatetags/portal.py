@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from portal import navigation
 from portal.api.fields import api_url as record_api_url
 from portal.selectors import words_of
 
@@ -72,3 +73,15 @@ def highlight(text, query):
             f"({re.escape(escape(word))})", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE
         )
     return mark_safe(escaped)
+
+
+@register.inclusion_tag("includes/menu.html", takes_context=True)
+def site_menu(context):
+    return {"groups": navigation.menu(context["request"].path)}
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(current, record=None):
+    """Home, then the record's list and ancestors when there is a record, then `current`."""
+    crumbs = navigation.record_breadcrumbs(record) if record else [navigation.home()]
+    return {"crumbs": crumbs, "current": current}

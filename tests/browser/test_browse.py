@@ -4,12 +4,13 @@ import pytest
 from playwright.sync_api import expect
 
 from countries.models import Country
+from portal.links import side
 from tests.browser.conftest import axe_violations
 
 
 def a_country_with_an_agreement_made_under_a_framework():
     for country in Country.objects.published().with_links():
-        for agreement in country.party_agreements:
+        for agreement in side(Country, "agreements").records(country):
             if (
                 agreement.status == "published"
                 and agreement.framework

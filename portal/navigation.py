@@ -1,0 +1,74 @@
+"""The site's menu and breadcrumbs: every kind of record reachable from a grouped menu,
+the section the reader is in marked, and the way back up from every page."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from portal.links import HIERARCHY_DEPTH
+from portal.record_kinds import RECORD_KINDS
+
+# How the menu groups the kinds, by model name; every kind appears once.
+KIND_GROUPS = [
+    ("Places", ["country", "region"]),
+    ("Bodies and people", ["framework", "organization", "person"]),
+    ("Cooperation", ["agreement", "dialogue", "meeting", "initiative", "event"]),
+    ("Evidence", ["statistic", "topic", "figure", "source"]),
+]
+# Views across the kinds, by URL name.
+TOOLS = [("Timeline", "timeline"), ("Map", "map"), ("API", "v1:docs")]
+
+
+@dataclass
+class MenuItem:
+    label: str
+    url: str
+    current: bool = False
+
+
+def list_url(model):
+    return reverse(f"{model._meta.app_label}:{model._meta.model_name}-list")
+
+
+def kind_item(model) -> MenuItem:
+    return MenuItem(str(model._meta.verbose_name_plural).capitalize(), list_url(model))
+
+
+def menu(path: str) -> list[tuple[str, list[MenuItem]]]:
+    """The menu groups, with the item whose URL the path is under marked current."""
+    kinds = {model._meta.model_name: model for model in RECORD_KINDS}
+    groups = [(title, [kind_item(kinds[name]) for name in names]) for title, names in KIND_GROUPS]
+    groups.append(("Tools", [MenuItem(label, reverse(name)) for label, name in TOOLS]))
+    items = [item for _, group in groups for item in group]
+    under = [item for item in items if path.startswith(item.url)]
+    if under:
+        max(under, key=lambda item: len(item.url)).current = True
+    return groups
+
+
+def ancestors(record) -> list:
+    """The records above this one, top first: a framework's parents, a meeting's dialogue."""
+    found = []
+    current = record
+    for _ in range(HIERARCHY_DEPTH):
+        parent = getattr(current, "parent", None) or next(
+            (getattr(current, name) for name in getattr(current, "link_related", ())), None
+        )
+        if parent is None or not parent.is_published:
+            break
+        found.append(parent)
+        current = parent
+    return found[::-1]
+
+
+def home() -> MenuItem:
+    return MenuItem("Home", reverse("home"))
+
+
+def record_breadcrumbs(record) -> list[MenuItem]:
+    kind = type(record)
+    return [
+        home(),
+        kind_item(kind),
+        *(MenuItem(str(parent), parent.get_absolute_url()) for parent in ancestors(record)),
+    ]
