@@ -326,6 +326,9 @@ class Citation(models.Model):
 
     @property
     def joined_at_break(self) -> bool:
+        # One paragraph means one part: no need to look the quote up again.
+        if len(self.paragraphs or []) < 2:
+            return False
         return len(self.parts) > 1 and self.parts[0].text.endswith("-")
 
     def clean(self):

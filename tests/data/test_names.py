@@ -30,23 +30,7 @@ FILES = [
 
 # Records another correction owns (issue 10, part 3: merged, split or renamed there), so this
 # test does not hold them to the rule yet. Remove an entry once its correction is merged.
-CORRECTED_ELSEWHERE = {
-    ("agreements", "international-guiding-principles-and-code-of-conduct-for-ai-developers"),
-    ("agreements", "hiroshima-process-international-guidelines"),
-    ("agreements", "hiroshima-process-international-code-of-conduct"),
-    ("initiatives", "open-ran-field-trials-manila"),
-    ("initiatives", "open-ran-field-trial-philippines-fy2024"),
-    ("initiatives", "apec-aging-society-ict-project"),
-    ("initiatives", "hiroshima-ai-pro-cut-off"),
-    ("initiatives", "japan-vietnam-firefighting-cooperation"),
-    ("initiatives", "administrative-consultation-cooperation"),
-    ("agreements", "moc-japan-vietnam-firefighting-2018"),
-    ("frameworks", "apec-telmin"),
-    ("frameworks", "asean"),
-    ("organizations", "brazil-ministry-of-communications"),
-    ("events", "japan-us-philippines-summit-2024"),
-    ("events", "wrc-23"),
-}
+CORRECTED_ELSEWHERE = set()
 
 # A document's or programme's own full title that no other thing shares and that the text
 # prints as a title: it stands on its own without naming a party.
@@ -377,8 +361,6 @@ def meeting_problems(dialogue, meeting):
 def rule_breaches(data):
     breaches = []
     for (kind, key), entry in sorted(data.records.items()):
-        if (kind, key) in CORRECTED_ELSEWHERE:
-            continue
         for reason in problems(data, kind, key, entry):
             breaches.append(f"{kind} {key} {entry.get('name')!r}: {reason}")
         for meeting in entry.get("meetings") or []:
