@@ -17,15 +17,21 @@ class EventSerializer(DatedRecordSerializer):
         fields = [*RECORD_FIELDS, "kind", "date", "place", "outcome"]
 
 
+class TermField(DateSpanField):
+    def get_attribute(self, instance):
+        return instance.term_span
+
+
 class AppointmentSerializer(serializers.ModelSerializer):
-    date = DateSpanField()
+    date = DateSpanField(help_text="When the person took up the post.")
+    term = TermField(help_text="The period the post is for, where the text gives one.")
     framework = LinkSerializer(allow_null=True)
     organization = LinkSerializer(allow_null=True)
     citations = CitationSerializer(many=True)
 
     class Meta:
         model = Appointment
-        fields = ["role", "framework", "organization", "date", "citations"]
+        fields = ["role", "framework", "organization", "date", "term", "citations"]
 
 
 class PersonSerializer(RecordSerializer):
