@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 KEY_ENV := SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 TEST_ENV := $(KEY_ENV) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 
-.PHONY: run serve test check fuzz-api fixtures format venv install install-dev clean
+.PHONY: run serve bench test check fuzz-api fixtures format venv install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; pyenv picks the one in .python-version")'
@@ -47,6 +47,16 @@ serve: $(VENV)/.installed
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) exec $(BIN)/gunicorn portal.wsgi -c portal/gunicorn_conf.py
 
+## bench: the portal (make serve, cache on and off) against Datasette on one SQLite file,
+## driven by wrk (Debian package); prints the table, writes test-artifacts/bench.json
+.venv-bench/.installed: requirements-bench.txt
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+bench: $(VENV)/.installed .venv-bench/.installed
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 ## test: install the test tools and run the whole suite (DATABASE_URL picks the database)
 test: $(VENV)/.installed-dev
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
@@ -72,4 +82,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts
+	rm -rf $(VENV) .venv-bench staticfiles db.sqlite3 test-artifacts

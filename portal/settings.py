@@ -247,6 +247,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
+# BENCH=1: the site plus the raw-SQL ceiling view `make bench` measures against.
+if env_bool("BENCH", False):
+    ROOT_URLCONF = "serving.bench_urls"
 # Inside CORS and the security headers (added to hits too), outside gzip and the
 # conditional-GET middleware (their work is what a hit saves).
 MIDDLEWARE.insert(
