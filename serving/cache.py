@@ -21,6 +21,7 @@ set a cookie or say private/no-store. CACHE_RESPONSES=0 turns the cache off.
 """
 
 import hashlib
+import logging
 import secrets
 import threading
 from contextlib import contextmanager
@@ -47,6 +48,7 @@ SKIP_PREFIXES = ("/admin/",)
 KEYED_HEADERS = {"accept", "accept-encoding", "accept-language", "cookie", "origin"}
 
 _state = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def using_redis() -> bool:
@@ -217,9 +219,13 @@ class ResponseCacheMiddleware:
         request_key = _request_key(request)
         if request_key is None:
             return self.get_response(request)
-        key = f"response:{current_version()}:{request_key}"
         store = caches["responses"]
-        entry = store.get(key)
+        try:
+            key = f"response:{current_version()}:{request_key}"
+            entry = store.get(key)
+        except Exception:  # Redis or the database is down: answer uncached, never stale
+            logger.warning("response cache unavailable; answering uncached", exc_info=True)
+            return self.get_response(request)
         if entry is not None:
             response = _unpack(entry)
             response = get_conditional_response(
@@ -232,6 +238,9 @@ class ResponseCacheMiddleware:
             return response
         response = self.get_response(request)
         if _storable(response):
-            store.set(key, _pack(response))
+            try:
+                store.set(key, _pack(response))
+            except Exception:
+                logger.warning("response cache unavailable; not stored", exc_info=True)
             response["X-Cache"] = "miss"
         return response
