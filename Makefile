@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+HOST ?= 127.0.0.1
 # Tests run with production settings, a throwaway key, and plain HTTP (the live
 # server and the test browser speak HTTP on localhost).
 KEY_ENV := SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 TEST_ENV := $(KEY_ENV) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 
-.PHONY: run test check fuzz-api fixtures format venv install install-dev clean
+.PHONY: run serve bench test check fuzz-api fixtures format venv install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; pyenv picks the one in .python-version")'
@@ -30,7 +31,31 @@ install-dev: $(VENV)/.installed-dev
 run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_portal_data
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## serve: production serving: gunicorn (portal/gunicorn_conf.py), DEBUG off, workers = cores
+## (WEB_CONCURRENCY), on http://$(HOST):$(PORT). Plain HTTP on loopback unless told otherwise:
+## behind a TLS proxy set SECURE_SSL_REDIRECT etc. as README "Hosting" says.
+SERVE_ENV := DEBUG=0 PORT=$(PORT) HOST=$(HOST) \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1} \
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} \
+	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
+	CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false}
+serve: $(VENV)/.installed
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py load_portal_data --if-empty
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) exec $(BIN)/gunicorn portal.wsgi -c portal/gunicorn_conf.py
+
+## bench: the portal (make serve, cache on and off) against Datasette on one SQLite file,
+## driven by wrk (Debian package); prints the table, writes test-artifacts/bench.json
+.venv-bench/.installed: requirements-bench.txt
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+bench: $(VENV)/.installed .venv-bench/.installed
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 ## test: install the test tools and run the whole suite (DATABASE_URL picks the database)
 test: $(VENV)/.installed-dev
@@ -57,4 +82,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts
+	rm -rf $(VENV) .venv-bench staticfiles db.sqlite3 test-artifacts

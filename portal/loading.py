@@ -36,6 +36,7 @@ from initiatives.models import (
 from portal.models import Citation, Figure, Source, Status, Topic, citation_key
 from portal.partial_dates import DateSpan, InvalidDate
 from portal.source_text import load_source, normalize
+from serving import cache as data_cache
 
 COMMON_SCALARS = ["name", "aliases", "description", "incomplete", "conflicting", "note"]
 DEFAULTS = {
@@ -597,7 +598,7 @@ class Loader:
             raise FixtureError(f"meeting {slug!r}: {error}") from None
 
     def run(self):
-        with transaction.atomic():
+        with transaction.atomic(), data_cache.one_change():
             self.document = self.ensure_sources()
             for name in FIXTURE_FILES:
                 self.load_kind(KIND_BY_FILE[name])

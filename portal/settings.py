@@ -1,12 +1,13 @@
 """Settings for the portal, read from the environment.
 
 DATABASE_URL  database (default: a SQLite file in the project)
-SECRET_KEY    required unless DEBUG is on
+SECRET_KEY    when unset, a key generated once into SECRET_KEY_FILE (default .secret_key)
 DEBUG         off unless set to 1/true/yes/on
 ALLOWED_HOSTS comma-separated host names
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -29,11 +30,35 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
-    SECRET_KEY = "insecure-local-development-key-never-used-in-production"
+
+def local_secret_key(path: Path) -> str:
+    """The key in an untracked local file, generated on first use (mode 600), so that
+    `make run`, `make serve` and every manage.py command on a fresh clone share one.
+    The file appears whole or not at all (written aside, then linked into place), so
+    processes starting together agree on one key."""
+    if not path.exists():
+        spare = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            descriptor = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(64) + "\n")
+            try:
+                os.link(spare, path)
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+            finally:
+                spare.unlink()
+        except OSError as error:
+            raise ImproperlyConfigured(f"Set SECRET_KEY: cannot write {path} ({error}).") from None
+    key = path.read_text().strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"{path} holds no usable key: delete it or set SECRET_KEY.")
+    return key
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or local_secret_key(
+    Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / ".secret_key"))
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -59,6 +84,7 @@ INSTALLED_APPS = [
     "countries",
     "frameworks",
     "initiatives",
+    "serving",
 ]
 
 MIDDLEWARE = [
@@ -184,14 +210,52 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.JSON]
 
+# Shared stores and the whole-response cache (serving/cache.py). Nothing lives in one
+# process only, so any number of processes and instances may serve one database.
+# REDIS_URL   Redis for the default cache (API throttle counters), the data version,
+#             cached responses and cached sessions. Without it: the default cache is a
+#             database table (`manage.py createcachetable`), the data version a one-row
+#             table, cached responses each process's memory (keyed by that version).
+# CACHE_RESPONSES  0 turns the whole-response cache off (on by default).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+CACHE_RESPONSES = env_bool("CACHE_RESPONSES", True)
+RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "3600"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "responses": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "responses",
+            "TIMEOUT": RESPONSE_CACHE_SECONDS,
+        },
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        },
+        "responses": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "responses",
+            "TIMEOUT": RESPONSE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+# BENCH=1: the site plus the raw-SQL ceiling view `make bench` measures against.
+if env_bool("BENCH", False):
+    ROOT_URLCONF = "serving.bench_urls"
+# Inside CORS and the security headers (added to hits too), outside gzip and the
+# conditional-GET middleware (their work is what a hit saves).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware"),
+    "serving.cache.ResponseCacheMiddleware",
+)
 
 LOGGING = {
     "version": 1,

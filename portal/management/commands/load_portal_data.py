@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.loading import FixtureError, Loader
+from portal.models import Source
 
 
 class Command(BaseCommand):
@@ -20,8 +21,16 @@ class Command(BaseCommand):
             default=str(settings.BASE_DIR / "fixtures"),
             help="Folder holding the YAML files (default: fixtures/).",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into a database that holds no records yet (`make serve`).",
+        )
 
-    def handle(self, *args, fixtures, **options):
+    def handle(self, *args, fixtures, if_empty=False, **options):
+        if if_empty and Source.objects.exists():
+            self.stdout.write("The database already holds records; nothing loaded.")
+            return
         directory = Path(fixtures)
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a folder")

@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""`make bench`: the portal under `make serve` against Datasette on one SQLite file.
+
+Not a test: it measures. It builds a SQLite database from the fixtures (timing the
+load), starts `make serve` (cache on, then off: CACHE_RESPONSES) and Datasette (from
+requirements-bench.txt, in .venv-bench) on that file, drives each with wrk over
+loopback on equivalent requests, and prints req/s, p50/p99 and the ratio per pair with
+the command lines. A bare Django view returning the same 50 rows by raw SQL
+(serving/bench_urls.py, BENCH=1) is the ceiling. It also times `make run` to its first
+page on a fresh clone. Figures go to test-artifacts/bench.json.
+
+    scripts/bench.py [--duration 10] [--threads 2] [--connections 16] [--skip-fresh-clone]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+WORK = ARTIFACTS / "bench"
+PORTAL_PORT, DATASETTE_PORT, FRESH_PORT = 8125, 8126, 8127
+DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+SEARCH_SQL = """
+select 'initiative' as kind, slug, name from initiatives_initiative
+  where status = 'published' and (name like '%open ran%' or description like '%open ran%')
+union all
+select 'agreement', slug, name from initiatives_agreement
+  where status = 'published' and (name like '%open ran%' or description like '%open ran%')
+union all
+select 'dialogue', slug, name from initiatives_dialogue
+  where status = 'published' and (name like '%open ran%' or description like '%open ran%')
+union all
+select 'framework', slug, name from frameworks_framework
+  where status = 'published' and (name like '%open ran%' or description like '%open ran%')
+union all
+select 'topic', slug, name from portal_topic
+  where status = 'published' and (name like '%open ran%' or description like '%open ran%')
+limit 50
+"""
+FILTER_SQL = """
+select i.id, i.slug, i.name, i.kind, i.date_start from initiatives_initiative i
+  join initiatives_initiative_countries ic on ic.initiative_id = i.id
+  join countries_country c on c.id = ic.country_id
+where c.code = 'VN' and i.status = 'published' order by i.name
+"""
+
+
+def sql_url(sql, extension=""):
+    return f"/portal{extension}?" + urllib.parse.urlencode({"sql": " ".join(sql.split())})
+
+
+def pairs(record):
+    """(name, portal path, Datasette path): equivalent requests."""
+    return [
+        (
+            "50 initiatives as JSON",
+            "/api/v1/initiatives/?page_size=50",
+            "/portal/initiatives_initiative.json?_size=50&_shape=objects&status=published&_sort=name",
+        ),
+        (
+            "one initiative as JSON",
+            f"/api/v1/initiatives/{record['slug']}/",
+            f"/portal/initiatives_initiative/{record['id']}.json?_shape=objects",
+        ),
+        (
+            'search "open ran" as JSON',
+            "/api/v1/search/?q=open+ran",
+            sql_url(SEARCH_SQL, ".json") + "&_shape=objects",
+        ),
+        (
+            "initiatives list page",
+            "/initiatives/",
+            "/portal/initiatives_initiative?status=published&_sort=name",
+        ),
+        ("a country page (VN)", "/countries/VN/", f"/portal/countries_country/{record['vn']}"),
+        ("filtered list page (country=VN)", "/initiatives/?country=VN", sql_url(FILTER_SQL)),
+        (
+            "one record page",
+            f"/initiatives/{record['slug']}/",
+            f"/portal/initiatives_initiative/{record['id']}",
+        ),
+    ]
+
+
+CEILING = ("ceiling: 50 rows by raw SQL", "/bench/ceiling/", None)
+
+
+def step(message):
+    print(f"== {message}", flush=True)
+
+
+def timed(command, env=None, cwd=ROOT):
+    start = time.monotonic()
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.monotonic() - start
+
+
+def status_of(url):
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def wait_for(url, process, seconds=300):
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if process.poll() is not None:
+            raise SystemExit(f"the server for {url} stopped (exit {process.returncode})")
+        try:
+            if status_of(url) == 200:
+                return time.monotonic() - start
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def start(command, env, log_name, cwd=ROOT):
+    log = open(WORK / log_name, "w")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop(process):
+    """Stop a server this script started, with everything it started (its own group)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def milliseconds(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return round(float(number) * UNITS[unit], 2)
+
+
+def wrk(url, args):
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        url,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "command": " ".join(command),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": milliseconds(latency["50"]),
+        "p99_ms": milliseconds(latency["99"]),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def measure(base, path, args):
+    url = base + path
+    status = status_of(url)
+    for _ in range(3):  # warm: the first request of each worker builds caches
+        status_of(url)
+    result = wrk(url, args)
+    result["status"] = status
+    return result
+
+
+def build_database(path):
+    step(f"building {path.relative_to(ROOT)} from the fixtures")
+    path.unlink(missing_ok=True)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+    migrate = timed([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    load = timed([PYTHON, "manage.py", "load_portal_data"], env)
+    with sqlite3.connect(path) as db:
+        record_id, slug = db.execute(
+            "select i.id, i.slug from initiatives_initiative i"
+            " left join initiatives_initiative_citations c on c.initiative_id = i.id"
+            " where i.status = 'published' group by i.id order by count(c.id) desc, i.id limit 1"
+        ).fetchone()
+        (vn,) = db.execute("select id from countries_country where code = 'VN'").fetchone()
+    return {"migrate_s": round(migrate, 2), "fixture_load_s": round(load, 2)}, {
+        "id": record_id,
+        "slug": slug,
+        "vn": vn,
+    }
+
+
+def serve_portal(database, cache_on):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PORT": str(PORTAL_PORT),
+        "BENCH": "1",
+        "CACHE_RESPONSES": "1" if cache_on else "0",
+        # The bench is one client sending thousands of requests: the API throttle would
+        # answer most with 429. It still counts every request (in the database cache).
+        "API_THROTTLE_RATE": "100000000/minute",
+    }
+    env.pop("REDIS_URL", None)
+    process = start(["make", "serve"], env, f"serve-cache-{'on' if cache_on else 'off'}.log")
+    wait_for(f"http://127.0.0.1:{PORTAL_PORT}/robots.txt", process)
+    return process
+
+
+def fresh_clone_first_page():
+    """`make run` on a fresh clone of the committed tree: seconds to its first page."""
+    step("make run on a fresh clone (git clone, then make run until / answers)")
+    with tempfile.TemporaryDirectory(prefix="portal-clone-") as directory:
+        clone = Path(directory) / "portal"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL"}}
+        env["PORT"] = str(FRESH_PORT)
+        started = time.monotonic()
+        process = start(["make", "run"], env, "fresh-clone-make-run.log", cwd=clone)
+        try:
+            wait_for(f"http://127.0.0.1:{FRESH_PORT}/", process, seconds=900)
+            return round(time.monotonic() - started, 1)
+        finally:
+            stop(process)
+
+
+def ratio(ours, theirs):
+    return round(ours / theirs, 2) if theirs else None
+
+
+def table(results, datasette):
+    lines = [
+        "| request | cache | portal req/s | p50 ms | p99 ms "
+        "| Datasette req/s | p50 ms | p99 ms | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for mode, rows in results.items():
+        for name, ours in rows.items():
+            theirs = datasette.get(name)
+            cells = [name, mode, ours["rps"], ours["p50_ms"], ours["p99_ms"]]
+            if theirs:
+                cells += [theirs["rps"], theirs["p50_ms"], theirs["p99_ms"]]
+                cells.append(ratio(ours["rps"], theirs["rps"]))
+            else:
+                fifty = rows["50 initiatives as JSON"]["rps"]
+                cells += ["—", "—", "—", f"list/ceiling {ratio(fifty, ours['rps'])}"]
+            lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--skip-fresh-clone", action="store_true")
+    args = parser.parse_args()
+    for tool in ["wrk", "make", "git"]:
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is needed (Debian: apt-get install {tool})")
+    if not DATASETTE.exists():
+        raise SystemExit("Datasette is missing: `make bench` installs it into .venv-bench")
+    WORK.mkdir(parents=True, exist_ok=True)
+    database = WORK / "portal.sqlite3"
+    setup, record = build_database(database)
+    figures = {
+        "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()},
+        "wrk": {"threads": args.threads, "connections": args.connections},
+        "duration_s": args.duration,
+        "setup": setup,
+        "record": record,
+    }
+    pair_list = pairs(record)
+
+    step("Datasette 0.65.5 on the same file")
+    datasette = start(
+        [
+            DATASETTE,
+            "serve",
+            database,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(DATASETTE_PORT),
+            "--setting",
+            "sql_time_limit_ms",
+            "5000",
+        ],
+        dict(os.environ),
+        "datasette.log",
+    )
+    datasette_figures = {}
+    try:
+        wait_for(f"http://127.0.0.1:{DATASETTE_PORT}/-/versions.json", datasette)
+        for name, _, path in pair_list:
+            step(f"Datasette: {name}")
+            datasette_figures[name] = measure(f"http://127.0.0.1:{DATASETTE_PORT}", path, args)
+    finally:
+        stop(datasette)
+
+    results = {}
+    for cache_on in (True, False):
+        mode = "on" if cache_on else "off"
+        portal = serve_portal(database, cache_on)
+        try:
+            results[mode] = {}
+            for name, path, _ in [*pair_list, CEILING]:
+                step(f"portal, cache {mode}: {name}")
+                results[mode][name] = measure(f"http://127.0.0.1:{PORTAL_PORT}", path, args)
+        finally:
+            stop(portal)
+
+    if not args.skip_fresh_clone:
+        figures["fresh_clone_make_run_first_page_s"] = fresh_clone_first_page()
+    figures["portal"] = results
+    figures["datasette"] = datasette_figures
+    (ARTIFACTS / "bench.json").write_text(json.dumps(figures, indent=2, default=str) + "\n")
+
+    print()
+    print(table(results, datasette_figures))
+    print()
+    print(f"fixture load: {setup['fixture_load_s']} s (migrate {setup['migrate_s']} s)")
+    if "fresh_clone_make_run_first_page_s" in figures:
+        seconds = figures["fresh_clone_make_run_first_page_s"]
+        print(f"make run on a fresh clone, to its first page: {seconds} s")
+    print("\ncommands:")
+    for mode, rows in results.items():
+        for name, row in rows.items():
+            print(f"  portal (cache {mode}) {name}: {row['command']}")
+    for name, row in datasette_figures.items():
+        print(f"  Datasette {name}: {row['command']}")
+    bad = [
+        (who, name, row["status"], row["non_2xx"])
+        for who, rows in [("datasette", datasette_figures), *results.items()]
+        for name, row in rows.items()
+        if row["status"] != 200 or row["non_2xx"]
+    ]
+    if bad:
+        print(f"\nWARNING: answers other than 200: {bad}")
+    print(f"\nfigures: {(ARTIFACTS / 'bench.json').relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ServingConfig(AppConfig):
+    """Serving many readers from any number of processes: the data version and the
+    whole-response cache keyed by it (cache.py)."""
+
+    name = "serving"
+    verbose_name = "Serving"
+
+    def ready(self):
+        from serving import cache
+
+        cache.connect_signals()

@@ -1,0 +1,242 @@
+"""Two real gunicorn instances (two workers each, the `make serve` configuration) and a
+third process on one database, with and without Redis: a change made through any of
+them is seen through every other on the very next request; a staff session made on one
+works on the other; the API throttle counts requests to both.
+
+The database kind follows the suite's DATABASE_URL (SQLite: a temporary file;
+PostgreSQL: a database of its own beside the suite's). The Redis variants run when
+TEST_REDIS_URL names a Redis database they may flush (CI: .ci/run sets it).
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "a long passphrase for the tests 7"
+PORTS = (8121, 8122)  # the serve helper's range; CI runs nothing else on them
+THROTTLE = 30  # API requests a minute, counted across both instances
+
+
+def suite_database_url():
+    return os.environ.get("DATABASE_URL", "")
+
+
+def on_postgres():
+    return suite_database_url().startswith(("postgres://", "postgresql://"))
+
+
+def fresh_postgres_database():
+    """A database of its own on the suite's server: <suite database>_procs."""
+    import psycopg
+
+    parts = urlsplit(suite_database_url())
+    name = f"{parts.path.lstrip('/') or 'portal'}_procs"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def redis_url_or_skip():
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set (CI sets it; .ci/run starts redis-server)")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+class Stack:
+    """The environment of every process: one database, maybe one Redis."""
+
+    def __init__(self, database_url, redis_url):
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        }
+        self.env.update(
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            SECRET_KEY="multi-instance-test-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            DEBUG="0",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SECURE_SSL_REDIRECT="false",
+            SESSION_COOKIE_SECURE="false",
+            CSRF_COOKIE_SECURE="false",
+            CACHE_RESPONSES="1",
+            API_THROTTLE_RATE=f"{THROTTLE}/minute",
+            WEB_CONCURRENCY="2",
+            GUNICORN_THREADS="2",
+        )
+        self.servers = []
+
+    def manage(self, *args):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def shell(self, code):
+        return self.manage("shell", "-v0", "-c", code)
+
+    def serve(self, port):
+        env = {**self.env, "PORT": str(port), "HOST": "127.0.0.1"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portal.wsgi", "-c", "portal/gunicorn_conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.servers.append(server)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read()
+            try:
+                if requests.get(f"{base}/robots.txt", timeout=10).status_code == 200:
+                    return base
+            except requests.RequestException:  # not listening yet, or still starting
+                time.sleep(0.3)
+        raise AssertionError(f"gunicorn on {port} did not answer within 90 s")
+
+    def stop(self):
+        for server in self.servers:
+            server.terminate()
+        for server in self.servers:
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+@pytest.fixture(scope="module", params=["database", "redis"])
+def stack(request, tmp_path_factory):
+    redis_url = redis_url_or_skip() if request.param == "redis" else ""
+    database_url = (
+        fresh_postgres_database()
+        if on_postgres()
+        else f"sqlite:///{tmp_path_factory.mktemp('procs') / 'db.sqlite3'}"
+    )
+    stack = Stack(database_url, redis_url)
+    stack.manage("migrate", "--noinput", "-v0")
+    stack.shell(
+        "from django.contrib.auth import get_user_model\n"
+        "from portal.models import Topic\n"
+        "Topic.objects.create(slug='open-ran', name='Open RAN', status='published')\n"
+        f"get_user_model().objects.create_superuser('chief', password={PASSWORD!r})\n"
+    )
+    try:
+        stack.bases = [stack.serve(port) for port in PORTS]
+        yield stack
+    finally:
+        stack.stop()
+
+
+def public(base, path):
+    """An anonymous reader: no cookies."""
+    return requests.get(base + path, timeout=10)
+
+
+def read_everywhere(bases, path, times=4):
+    """The page from every instance, several times (each has two workers)."""
+    return [public(base, path) for base in bases for _ in range(times)]
+
+
+def staff_login(session, base):
+    page = session.get(f"{base}/admin/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base}/admin/login/?next=/admin/",
+        data={"username": "chief", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/admin/login/"},
+        timeout=10,
+    )
+    assert response.url.endswith("/admin/"), "the staff login failed"
+
+
+def admin_action(session, base, action, topic_pk):
+    page = session.get(f"{base}/admin/portal/topic/", timeout=10)
+    assert page.status_code == 200 and "/admin/login/" not in page.url
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base}/admin/portal/topic/",
+        data={
+            "action": action,
+            "_selected_action": str(topic_pk),
+            "csrfmiddlewaretoken": token,
+            "index": "0",
+        },
+        headers={"Referer": f"{base}/admin/portal/topic/"},
+        timeout=10,
+    )
+    assert response.status_code == 200 and "1 record(s) set to" in response.text, response.text
+
+
+def test_a_change_through_one_process_is_seen_through_every_other_at_once(stack):
+    a, b = stack.bases
+    topic_pk = int(stack.shell("from portal.models import Topic\nprint(Topic.objects.get().pk)"))
+
+    # Both instances serve the page, and from their caches once warm.
+    for path in ["/topics/open-ran/", "/api/v1/topics/open-ran/"]:
+        answers = read_everywhere([a, b], path)
+        assert {r.status_code for r in answers} == {200}
+        assert "hit" in {r.headers.get("X-Cache") for r in answers[4:]}
+        assert "hit" in {r.headers.get("X-Cache") for r in answers[:4]}
+
+    # A staff member signs in on A and unpublishes there: B hides it on the next request.
+    staff = requests.Session()
+    staff_login(staff, a)
+    admin_action(staff, a, "unpublish", topic_pk)
+    for path in ["/topics/open-ran/", "/api/v1/topics/open-ran/"]:
+        answers = read_everywhere([b, a], path)
+        assert {r.status_code for r in answers} == {404}, [
+            (r.url, r.status_code, r.headers.get("X-Cache")) for r in answers
+        ]
+
+    # The same session works on B (sessions are shared): publish there, A shows it again.
+    admin_action(staff, b, "publish", topic_pk)
+    assert {r.status_code for r in read_everywhere([a, b], "/topics/open-ran/")} == {200}
+
+    # A third process (a management shell, like an import or a fixture load) renames it.
+    stack.shell(
+        "from portal.models import Topic\n"
+        "topic = Topic.objects.get()\n"
+        "topic.name = 'Open radio access networks'\n"
+        "topic.save()\n"
+    )
+    for response in read_everywhere([a, b], "/api/v1/topics/open-ran/"):
+        assert response.json()["name"] == "Open radio access networks"
+    for response in read_everywhere([b, a], "/topics/open-ran/"):
+        assert "Open radio access networks" in response.text
+
+
+def test_the_api_throttle_counts_requests_to_both_instances(stack):
+    a, b = stack.bases
+    # Distinct query strings (some refused with a 400): each reaches the view and counts.
+    answers = [
+        (base, public(base, f"/api/v1/topics/?page_size={n % 50 + 1}&n={n}").status_code)
+        for n, base in enumerate([a, b] * THROTTLE)
+    ]
+    allowed = [base for base, status in answers if status != 429]
+    # One count for both: were each instance counting alone, each would allow THROTTLE.
+    assert 0 < len(allowed) <= THROTTLE
+    assert {base for base, status in answers if status == 429} == {a, b}
