@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "portal.health.DatabaseOutageMiddleware",
+    "portal.limits.FreeTextLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.gzip.GZipMiddleware",
