@@ -11,6 +11,7 @@ import glob
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -98,6 +99,9 @@ def assert_available():
     not PG_BIN, reason="needs PostgreSQL's server programs (apt install postgresql)"
 )
 def test_the_site_answers_503_while_the_database_is_down_and_recovers_by_itself():
+    for port in (SERVER_PORT, DATABASE_PORT):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} is taken"
     folder = Path(tempfile.mkdtemp(prefix="portal-outage-"))
     os.chmod(folder, 0o777)  # the postgres user writes here
     cluster = Cluster(folder)
