@@ -26,7 +26,7 @@ PAGE_PATHS = ["/search/", "/agreements/", "/countries/", "/topics/"]
 def test_the_api_refuses_long_free_text_with_a_reason(client, path, text):
     started = time.monotonic()
     response = client.get(path, {"q": text})
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 2  # was 4-10 s before the cap
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     problem = json.loads(response.content)
@@ -38,7 +38,13 @@ def test_the_api_refuses_long_free_text_with_a_reason(client, path, text):
 def test_pages_refuse_long_free_text_with_a_reason(client, path):
     response = client.get(path, {"q": TOO_MANY_WORDS})
     assert response.status_code == 400
-    assert f"at most {settings.QUERY_MAX_WORDS} words (this has 2000)" in response.content.decode()
+    assert "The parameter q takes at most 200 characters (this has 11999)" in (
+        response.content.decode()
+    )
+    few_long_words = " ".join(["ab"] * (settings.QUERY_MAX_WORDS + 1))
+    response = client.get(path, {"q": few_long_words})
+    assert response.status_code == 400
+    assert f"at most {settings.QUERY_MAX_WORDS} words (this has 13)" in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/search/", "/api/v1/search/", "/api/v1/agreements/"])
