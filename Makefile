@@ -9,19 +9,20 @@ HOST ?= 127.0.0.1
 KEY_ENV := SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 TEST_ENV := $(KEY_ENV) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 
-.PHONY: run serve bench test check fuzz-api fixtures format venv install install-dev clean
+.PHONY: run serve bench test check fuzz-api fixtures format venv install install-dev clean requirements
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; pyenv picks the one in .python-version")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Every package is pinned with its hashes (pip-compile); pip refuses anything else.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -76,6 +77,11 @@ fuzz-api: $(VENV)/.installed-dev
 ## fixtures: load the fixtures into the database named by DATABASE_URL
 fixtures: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py load_portal_data
+
+## requirements: recompile requirements*.txt (exact versions and hashes) from requirements*.in
+requirements: $(VENV)/.installed-dev
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

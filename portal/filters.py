@@ -3,6 +3,7 @@
 from datetime import date
 
 import django_filters
+from django.conf import settings
 from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -50,7 +51,9 @@ def choice_by(model, field, label):
 
 class RecordFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="filter_q", label="Words in the name, aliases, description or quotes."
+        method="filter_q",
+        label="Words in the name, aliases, description or quotes.",
+        max_length=settings.QUERY_MAX_CHARS,  # and QUERY_MAX_WORDS words: portal/limits.py
     )
     topic = IdFilter(label="Topic slug, e.g. open-ran.", **choice_by(Topic, "slug", "topic"))
     updated_since = django_filters.IsoDateTimeFilter(

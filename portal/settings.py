@@ -4,10 +4,12 @@ DATABASE_URL  database (default: a SQLite file in the project)
 SECRET_KEY    when unset, a key generated once into SECRET_KEY_FILE (default .secret_key)
 DEBUG         off unless set to 1/true/yes/on
 ALLOWED_HOSTS comma-separated host names
+(staff access, headers, outages and limits: see the block "Security and resilience")
 """
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -64,7 +66,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin with the two-factor admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,6 +82,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "portal",
     "countries",
     "frameworks",
@@ -89,6 +94,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
+    "portal.health.DatabaseOutageMiddleware",
+    "portal.limits.FreeTextLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -97,9 +106,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -115,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -135,7 +147,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -263,3 +278,81 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# ---------------------------------------------------------------------------------------
+# Security and resilience (issue 15): staff access, headers, outages, bounded work.
+# Code: portal/security.py (admin site, login, headers), portal/health.py (503s, probes),
+# portal/limits.py (input caps). Every value below can be set from the environment.
+# ---------------------------------------------------------------------------------------
+from django.utils.csp import CSP  # noqa: E402
+
+# Staff access. The admin lives at ADMIN_PATH (default "admin/").
+ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username, or from one
+# address, logins are refused (429) for AXES_COOLOFF_HOURS; an administrator unlocks in the
+# admin ("Access attempts") or with `manage.py axes_reset_username NAME` / `axes_reset`.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks, on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# Behind N reverse proxies that append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+OTP_TOTP_ISSUER = "ICT Strategy Portal"
+# Sessions end SESSION_HOURS after login and when the browser closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Headers on every response (SecurityMiddleware, CSP, PermissionsPolicyMiddleware).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Outages: a database that does not answer within DB_CONNECT_TIMEOUT seconds is a 503
+# with Retry-After (RETRY_AFTER seconds), never a hung worker or a traceback.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "2"))
+RETRY_AFTER = int(os.environ.get("RETRY_AFTER", "30"))
+# Bounded work: a web request's SQL statement may run STATEMENT_TIMEOUT_MS; a management
+# command (manage.py other than runserver) COMMAND_STATEMENT_TIMEOUT_MS (0: no limit).
+RUNNING_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+STATEMENT_TIMEOUT_MS = int(
+    os.environ.get(
+        "COMMAND_STATEMENT_TIMEOUT_MS" if RUNNING_COMMAND else "STATEMENT_TIMEOUT_MS",
+        "600000" if RUNNING_COMMAND else "5000",
+    )
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DB_CONNECT_TIMEOUT,
+        options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+    )
+if REDIS_URL:
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=DB_CONNECT_TIMEOUT, socket_timeout=DB_CONNECT_TIMEOUT
+    )
+# Free text (search words, list filters' q): at most this many characters and words.
+QUERY_MAX_CHARS = int(os.environ.get("QUERY_MAX_CHARS", "200"))
+QUERY_MAX_WORDS = int(os.environ.get("QUERY_MAX_WORDS", "12"))

@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from portal import views
+from portal import health, views
 from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -16,7 +17,9 @@ urlpatterns = [
     path("", include("frameworks.urls")),
     path("", include("initiatives.urls")),
     path("api/v1/", include("portal.api.v1")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",

@@ -125,7 +125,7 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()[:200]
+        query = self.request.GET.get("q", "").strip()  # capped by portal.limits
         context["query"] = query
         context["hits"] = search_records(query=query, limit=100) if query else []
         return context

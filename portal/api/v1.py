@@ -1,7 +1,7 @@
 """Version 1 of the JSON API: one router, every kind of record, plus search and the schema."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from countries.api.views import CountryViewSet, OrganizationViewSet, RegionViewSet
@@ -13,6 +13,7 @@ from initiatives.api.views import (
     MeetingViewSet,
     StatisticViewSet,
 )
+from portal.api.docs import ApiDocsView
 from portal.api.fields import register_api_basename
 from portal.api.views import FigureViewSet, SearchView, SourceViewSet, TopicViewSet
 
@@ -46,6 +47,6 @@ router.register("figures", FigureViewSet)
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("docs/", ApiDocsView.as_view(url_name="v1:schema"), name="docs"),
     *router.urls,
 ]

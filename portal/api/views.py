@@ -105,8 +105,6 @@ class SearchView(APIView):
         query = request.query_params.get("q", "").strip()
         if not words_of(query):
             raise ParseError("Give the words to search for: ?q=...")
-        if len(query) > 200:
-            raise ParseError("q is limited to 200 characters.")
         raw_limit = request.query_params.get("limit", "20")
         if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
             raise ParseError("limit must be a whole number from 1 to 100.")

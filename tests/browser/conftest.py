@@ -74,9 +74,35 @@ def page(browser, live_server, request):
     page.set_default_timeout(15000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    violations = watch_csp(page)
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+# Every page the browser tests open runs under the site's CSP; a violation fails the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile}:${event.lineNumber} (${event.sample})`);
+});
+"""
+
+
+def watch_csp(page):
+    """Collects CSP violations (the 'securitypolicyviolation' events and Chromium's own
+    'Refused to ...' console errors) into the returned list."""
+    violations = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            violations.append(f"{message.page.url if message.page else ''}: {text}")
+
+    page.on("console", on_console)
+    return violations
 
 
 @pytest.fixture
@@ -102,6 +128,7 @@ def portal_data(transactional_db):
 
 
 def axe_violations(page):
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: a <script> tag would break the page's CSP.
+    page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return result["violations"]

@@ -2,13 +2,14 @@
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from initiatives.models import Meeting
 from portal.models import Status
 from portal.roles import sync_role_groups
 from tests.factories import DialogueFactory
+from tests.staff import LOGIN_URL, current_code, role_user
 
 PASSWORD = "a-long-password-for-browser-tests-5821"
 
@@ -18,8 +19,9 @@ def staff(transactional_db):
     # The role groups come from a data migration, and the flush after every transactional
     # test empties them; make them again as that migration does.
     sync_role_groups(apps)
-    for role in ("Editor", "Publisher", "Viewer"):
-        call_command("create_role_user", role.lower(), role=role, password=PASSWORD, stdout=None)
+    return {
+        role: role_user(role.lower(), role, PASSWORD) for role in ("Editor", "Publisher", "Viewer")
+    }
 
 
 @pytest.fixture
@@ -32,9 +34,12 @@ def open_as(browser, live_server):
         page = context.new_page()
         page.set_default_timeout(15000)
         if username:
-            page.goto("/admin/login/")
+            page.goto(LOGIN_URL)
             page.get_by_label("Username").fill(username)
             page.get_by_label("Password").fill(PASSWORD)
+            device = TOTPDevice.objects.filter(user__username=username).first()
+            if device:  # the Publisher's authenticator app
+                page.get_by_label("One-time code").fill(current_code(device))
             page.get_by_role("button", name="Log in").click()
             expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
         return page

@@ -15,16 +15,14 @@ from portal.management.commands.backup_portal import LOAD_ORDER
 from portal.resources import resource_for
 from tests.editorial.test_workflow import PASSWORD, edit
 from tests.factories import CitationFactory, DialogueFactory
+from tests.staff import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def publisher():
-    call_command("create_role_user", "publisher", role="Publisher", password=PASSWORD)
-    client = Client()
-    assert client.login(username="publisher", password=PASSWORD)
-    return client
+    return signed_in_client(Client(), "publisher", "Publisher", PASSWORD)
 
 
 def exported_csv():

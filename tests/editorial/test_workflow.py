@@ -9,6 +9,7 @@ from django.urls import reverse
 from initiatives.models import Dialogue, Meeting
 from portal.models import Status
 from tests.factories import DialogueFactory, MeetingFactory
+from tests.staff import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +17,7 @@ PASSWORD = "a-long-password-for-tests-9137"
 
 
 def role_client(client_class, role):
-    call_command("create_role_user", role.lower(), role=role, password=PASSWORD, stdout=None)
-    client = client_class()
-    assert client.login(username=role.lower(), password=PASSWORD)
-    return client
+    return signed_in_client(client_class(), role.lower(), role, PASSWORD)
 
 
 @pytest.fixture
