@@ -1,11 +1,14 @@
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.pagination import is_whole_number
+from portal.api.problems import InvalidParameters
 from portal.api.serializers import (
     FigureSerializer,
     SearchHitSerializer,
@@ -28,14 +31,63 @@ class StrictOrderingFilter(OrderingFilter):
             }
             wrong = [p.strip() for p in params.split(",") if p.strip().lstrip("-") not in valid]
             if wrong:
-                raise ParseError(
-                    f"Cannot order by {', '.join(wrong)}. Choose from: {', '.join(sorted(valid))}"
-                    " (prefix - for descending)."
+                raise InvalidParameters(
+                    {
+                        self.ordering_param: f"Cannot order by {', '.join(wrong)}. Choose from: "
+                        f"{', '.join(sorted(valid))} (prefix - for descending)."
+                    }
                 )
         return super().get_ordering(request, queryset, view)
 
 
-class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+def refuse_control_characters(request, kwargs):
+    """A NUL or other control character is never part of an id or a filter value.
+
+    In a path it names nothing (404); in a query parameter it is a 400. Checked
+    before any query, because PostgreSQL cannot even compare a string with NUL in it.
+    """
+    if any(_has_control(str(value)) for value in kwargs.values()):
+        raise NotFound("No record has this id.")
+    bad = {
+        name: "Control characters (such as NUL) are not allowed."
+        for name, values in request.query_params.lists()
+        if _has_control(name) or any(_has_control(value) for value in values)
+    }
+    if bad:
+        raise InvalidParameters(bad)
+
+
+def _has_control(text):
+    return any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in text)
+
+
+class PortalContentNegotiation(DefaultContentNegotiation):
+    """?format= names a renderer (json, csv); any other value is a 400, not a 404."""
+
+    # Values of ?format= that are a filter of the view, not a renderer (meetings).
+    filter_values = frozenset()
+
+    def filter_renderers(self, renderers, format):
+        if format in self.filter_values:
+            return renderers
+        chosen = [renderer for renderer in renderers if renderer.format == format]
+        if not chosen:
+            known = ", ".join(renderer.format for renderer in renderers)
+            raise InvalidParameters({"format": f"Unknown format {format!r}. Choose from: {known}."})
+        return chosen
+
+
+class ApiViewMixin:
+    """What every view of the API shares: control characters refused before anything."""
+
+    content_negotiation_class = PortalContentNegotiation
+
+    def initial(self, request, *args, **kwargs):
+        refuse_control_characters(request, kwargs)
+        super().initial(request, *args, **kwargs)
+
+
+class RecordViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, published records only; filters refuse what they do not know."""
 
     filter_backends = [StrictFilterBackend, StrictOrderingFilter]
@@ -79,7 +131,7 @@ class FigureViewSet(RecordViewSet):
     queryset = Figure.objects.published().with_links()
 
 
-class SearchView(APIView):
+class SearchView(ApiViewMixin, APIView):
     """Every kind of record at once, best match first."""
 
     @extend_schema(
@@ -101,14 +153,16 @@ class SearchView(APIView):
     def get(self, request):
         unknown = set(request.query_params) - {"q", "limit", "format"}
         if unknown:
-            raise ParseError(f"Unknown query parameter: {', '.join(sorted(unknown))}.")
+            raise InvalidParameters(
+                dict.fromkeys(unknown, "Unknown query parameter. Known: q, limit, format.")
+            )
         query = request.query_params.get("q", "").strip()
         if not words_of(query):
-            raise ParseError("Give the words to search for: ?q=...")
+            raise InvalidParameters({"q": "Give the words to search for: ?q=..."})
         if len(query) > 200:
-            raise ParseError("q is limited to 200 characters.")
+            raise InvalidParameters({"q": "q is limited to 200 characters."})
         raw_limit = request.query_params.get("limit", "20")
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
-            raise ParseError("limit must be a whole number from 1 to 100.")
+        if not is_whole_number(raw_limit) or not 1 <= int(raw_limit) <= 100:
+            raise InvalidParameters({"limit": "limit must be a whole number from 1 to 100."})
         hits = search_records(query=query, limit=int(raw_limit), request=request)
         return Response(SearchHitSerializer(hits, many=True).data)

@@ -97,8 +97,8 @@ def test_filters_combine(api, records, query, expected):
     ("query", "status", "message"),
     [
         ("country=XX", 400, "No country with the id XX."),
-        ("year=twenty", 400, "Enter a number."),
-        ("contry=VN", 400, "Unknown query parameter: contry."),
+        ("year=twenty", 400, "Enter a whole number."),
+        ("contry=VN", 400, "Unknown query parameter."),
         ("kind=treaty", 400, "Select a valid choice."),
         ("ordering=colour", 400, "Cannot order by colour."),
         ("page_size=501", 400, "page_size must be a whole number from 1 to 500."),
@@ -106,17 +106,28 @@ def test_filters_combine(api, records, query, expected):
         ("updated_since=yesterday", 400, "Enter a valid date/time."),
     ],
 )
-def test_bad_queries_are_clear_json_errors(api, records, query, status, message):
+def test_bad_queries_are_clear_problem_documents(api, records, query, status, message):
     response = api.get(f"agreements/?{query}")
     assert response.status_code == status
-    assert response.headers["Content-Type"].startswith("application/json")
-    assert message in response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert message in problem["detail"]
+    if status == 400:
+        name = query.partition("=")[0]
+        assert [item["name"] for item in problem["invalid_params"]] == [name]
+        assert message in problem["invalid_params"][0]["reason"]
 
 
-def test_an_unknown_record_is_a_json_404(api, records):
+def test_an_unknown_record_is_a_problem_404(api, records):
     response = api.get("agreements/no-such-thing/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No Agreement matches the given query."}
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "No Agreement matches the given query.",
+    }
 
 
 def test_drafts_are_not_served(api, records):
@@ -195,6 +206,7 @@ def test_search_returns_mixed_kinds_best_first(api, records):
 def test_search_without_words_is_a_400(api, records):
     response = api.get("search/")
     assert response.status_code == 400
+    assert response.json()["invalid_params"][0]["name"] == "q"
     assert "Give the words to search for" in response.json()["detail"]
 
 
