@@ -15,7 +15,7 @@ from portal.api.problems import InvalidParameters
 from portal.models import Figure, Source, Topic
 
 # Parameters every list endpoint understands besides its filters.
-GENERAL_PARAMETERS = {"page", "page_size", "format", "ordering"}
+GENERAL_PARAMETERS = {"page", "page_size", "cursor", "format", "ordering"}
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -37,7 +37,9 @@ class StrictOrderingFilter(OrderingFilter):
                         f"{', '.join(sorted(valid))} (prefix - for descending)."
                     }
                 )
-        return super().get_ordering(request, queryset, view)
+        ordering = super().get_ordering(request, queryset, view) or []
+        # The unique id last: ties keep one order, so pages never repeat or skip a record.
+        return [*ordering, "pk"] if "pk" not in ordering else ordering
 
 
 def refuse_control_characters(request, kwargs):
