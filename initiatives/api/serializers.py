@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from initiatives.models import Agreement, AgreementParty, Dialogue, Initiative, Meeting, Statistic
-from portal.api.fields import LinkSerializer
+from portal.api.fields import LinkSerializer, date_object
 from portal.api.serializers import RECORD_FIELDS, DatedRecordSerializer
 
 
@@ -49,7 +49,7 @@ class DialogueSerializer(DatedRecordSerializer):
             {
                 **LinkSerializer(meeting, context=self.context).data,
                 "number": meeting.number,
-                "date": meeting.date.iso() if meeting.date else None,
+                "date": date_object(meeting.date),
             }
             for meeting in dialogue.meetings.all()
         ]

@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from rest_framework import serializers
 
 from portal.api.fields import CitationSerializer, DateSpanField, LinkSerializer, api_url, html_url
@@ -28,6 +30,11 @@ class RecordSerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(child=serializers.CharField())
     topics = LinkSerializer(many=True)
     citations = CitationSerializer(many=True)
+    updated_at = serializers.DateTimeField(
+        read_only=True,
+        default_timezone=UTC,
+        help_text="When what this record shows last changed, in UTC (ends in Z).",
+    )
 
     def get_url(self, instance) -> str:
         return api_url(instance, self.context.get("request"))

@@ -38,8 +38,8 @@ def test_a_record_carries_its_ids_links_dates_and_citations(api, records):
     assert data["date"] == {
         "value": "2024-08",
         "precision": "month",
-        "start": "2024-08",
-        "end": None,
+        "start": "2024-08-01",
+        "end": "2024-08-31",
         "label": "August 2024",
     }
     assert [party["country"]["id"] for party in data["parties"]] == ["JP", "VN"]
