@@ -7,7 +7,7 @@ client gets a JSON error it can read, not a CSV row.
 
 DRF views raise their errors through ``exception_handler``; everything else
 under /api/ (unknown routes, server errors, errors from middleware) is rewritten
-by ``ProblemMiddleware``.
+by ``portal.api.middleware.ApiMiddleware``.
 """
 
 import json
@@ -77,7 +77,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
     if not isinstance(exc, exceptions.APIException):
-        return None  # a server error: Django logs it, ProblemMiddleware shapes it
+        return None  # a server error: Django logs it, ApiMiddleware shapes it
     headers = {}
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(max(1, round(exc.wait)))
@@ -93,34 +93,6 @@ def exception_handler(exc, context):
         detail = str(exc.detail)
     set_rollback()
     return problem_response(exc.status_code, detail, invalid_params=invalid_params, headers=headers)
-
-
-class ProblemMiddleware:
-    """Any error under /api/ that is not a problem document yet becomes one."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if (
-            request.path.startswith(API_PREFIX)
-            and response.status_code >= 400
-            and not response.get("Content-Type", "").startswith(MEDIA_TYPE)
-        ):
-            headers = {
-                name: response[name]
-                for name in ("Allow", "Retry-After", "Vary")
-                if response.has_header(name)
-            }
-            detail = None
-            if response.status_code == 404:
-                detail = (
-                    f"There is no API resource at {request.path}. "
-                    "The API root (/api/v1/) lists every resource."
-                )
-            response = problem_response(response.status_code, detail, headers=headers)
-        return response
 
 
 class InvalidParamSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from portal.api.fields import CitationSerializer, DateSpanField, LinkSerializer, api_url, html_url
 from portal.models import Figure, Source, Topic
 
+# The editorial `note` is for staff and never in the public API.
 RECORD_FIELDS = [
     "url",
     "html_url",
@@ -14,7 +15,6 @@ RECORD_FIELDS = [
     "description",
     "incomplete",
     "conflicting",
-    "note",
     "topics",
     "citations",
     "updated_at",
@@ -98,3 +98,10 @@ class SearchHitSerializer(serializers.Serializer):
     html_url = serializers.CharField()
     snippet = serializers.CharField()
     score = serializers.FloatField()
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Hits in results (at most limit).")
+    next = serializers.URLField(allow_null=True, help_text="Always null: one page of hits.")
+    previous = serializers.URLField(allow_null=True, help_text="Always null.")
+    results = SearchHitSerializer(many=True)

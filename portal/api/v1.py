@@ -14,12 +14,20 @@ from initiatives.api.views import (
     StatisticViewSet,
 )
 from portal.api.fields import register_api_basename
-from portal.api.views import FigureViewSet, SearchView, SourceViewSet, TopicViewSet
+from portal.api.views import (
+    ApiRootView,
+    FigureViewSet,
+    SearchView,
+    SourceViewSet,
+    TopicViewSet,
+)
 
 app_name = "v1"
 
 
 class PortalRouter(DefaultRouter):
+    APIRootView = ApiRootView
+
     def register(self, prefix, viewset, basename=None):
         model = viewset.queryset.model
         basename = basename or model._meta.model_name

@@ -5,6 +5,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView
 from rest_framework.views import APIView
 
 from portal.api.pagination import is_whole_number
@@ -12,6 +14,7 @@ from portal.api.problems import InvalidParameters
 from portal.api.serializers import (
     FigureSerializer,
     SearchHitSerializer,
+    SearchResultsSerializer,
     SourceSerializer,
     TopicSerializer,
 )
@@ -133,6 +136,18 @@ class FigureViewSet(RecordViewSet):
     queryset = Figure.objects.published().with_links()
 
 
+class ApiRootView(ApiViewMixin, APIRootView):
+    """Every resource of v1, then search, the schema and its docs."""
+
+    extra_links = ["search", "schema", "docs"]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name in self.extra_links:
+            response.data[name] = reverse(f"v1:{name}", request=request)
+        return response
+
+
 class SearchView(ApiViewMixin, APIView):
     """Every kind of record at once, best match first."""
 
@@ -150,7 +165,7 @@ class SearchView(ApiViewMixin, APIView):
                 description="At most this many results.",
             ),
         ],
-        responses=SearchHitSerializer(many=True),
+        responses=SearchResultsSerializer,
     )
     def get(self, request):
         unknown = set(request.query_params) - {"q", "limit", "format"}
@@ -167,4 +182,12 @@ class SearchView(ApiViewMixin, APIView):
         if not is_whole_number(raw_limit) or not 1 <= int(raw_limit) <= 100:
             raise InvalidParameters({"limit": "limit must be a whole number from 1 to 100."})
         hits = search_records(query=query, limit=int(raw_limit), request=request)
-        return Response(SearchHitSerializer(hits, many=True).data)
+        # The list envelope every endpoint uses; one page, at most `limit` hits.
+        return Response(
+            {
+                "count": len(hits),
+                "next": None,
+                "previous": None,
+                "results": SearchHitSerializer(hits, many=True).data,
+            }
+        )
