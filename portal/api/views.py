@@ -1,3 +1,4 @@
+from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 
 from portal.api.pagination import is_whole_number
 from portal.api.problems import InvalidParameters
+from portal.api.renderers import CSVTable
 from portal.api.serializers import (
     FigureSerializer,
     SearchHitSerializer,
@@ -43,6 +45,17 @@ class StrictOrderingFilter(OrderingFilter):
         ordering = super().get_ordering(request, queryset, view) or []
         # The unique id last: ties keep one order, so pages never repeat or skip a record.
         return [*ordering, "pk"] if "pk" not in ordering else ordering
+
+
+def chunked(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def refuse_control_characters(request, kwargs):
@@ -101,6 +114,26 @@ class RecordViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_url_kwarg = "pk"
     lookup_value_regex = "[^/]+"
+
+    csv_chunk_size = 200
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) != "csv":
+            return super().list(request, *args, **kwargs)
+        # CSV is the whole list: every matching record, streamed, never one page.
+        queryset = self.filter_queryset(self.get_queryset())
+        response = StreamingHttpResponse(
+            CSVTable().lines(self.csv_records(queryset)), content_type="text/csv; charset=utf-8"
+        )
+        name = self.basename or "records"
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+    def csv_records(self, queryset):
+        for chunk in chunked(
+            queryset.iterator(chunk_size=self.csv_chunk_size), self.csv_chunk_size
+        ):
+            yield from self.get_serializer(chunk, many=True).data
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

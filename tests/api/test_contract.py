@@ -143,9 +143,17 @@ def test_lists_answer_as_csv_with_the_same_filters(api, records):
     ]:
         assert response.headers["Content-Type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.text)))
-        assert [row["id"] for row in rows] == ["moc-japan-vietnam-ict-2024"]
-        assert rows[0]["date"] == "2024-08"
-        assert rows[0]["topics"] == "open-ran"
+        assert [row["ID"] for row in rows] == ["moc-japan-vietnam-ict-2024"]
+        assert (rows[0]["Date"], rows[0]["Date start"], rows[0]["Date end"]) == (
+            "2024-08",
+            "2024-08-01",
+            "2024-08-31",
+        )
+        assert rows[0]["Topics"] == "Open RAN (open-ran)"
+        assert rows[0]["Parties"] == (
+            "country: Japan (JP), organization: Ministry of Internal Affairs and "
+            "Communications (mic); country: Vietnam (VN)"
+        )
 
 
 def test_conditional_get_answers_304(api, records):
