@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -63,7 +64,17 @@ class ZonedDateTimeField(forms.CharField):
 
 @extend_schema_field({"type": "string", "format": "date-time"})
 class UpdatedSinceFilter(django_filters.Filter):
+    """Records changed at or after a time; in the API, changed as the API shows them."""
+
     field_class = ZonedDateTimeField
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        if "public_changed_at" in queryset.query.annotations:
+            changed = Coalesce("public_changed_at", "updated_at")
+            return queryset.alias(changed=changed).filter(changed__gte=value)
+        return queryset.filter(updated_at__gte=value)
 
 
 def choice_by(model, field, label):

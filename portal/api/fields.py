@@ -1,10 +1,38 @@
 """Fields every API record shares: links to other records, dates at their precision."""
 
-from datetime import date
+from datetime import UTC, date
 
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
+
+
+def with_public_changed_at(queryset):
+    """Annotate when each record's public representation last changed."""
+    from portal.models import PublicDigest
+
+    digests = PublicDigest.objects.filter(
+        model_label=queryset.model._meta.label, record_pk=OuterRef("pk")
+    )
+    return queryset.annotate(public_changed_at=Subquery(digests.values("changed_at")[:1]))
+
+
+def public_changed_at(instance):
+    """When what the API shows of this record last changed; its own save time before."""
+    return getattr(instance, "public_changed_at", None) or instance.updated_at
+
+
+class PublicChangedAtField(serializers.DateTimeField):
+    """updated_at: the last change to what this representation shows, in UTC."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True, default_timezone=UTC)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return public_changed_at(instance)
+
 
 # Where each kind lives in the API: model label -> router basename.
 API_BASENAMES = {}

@@ -1,8 +1,13 @@
-from datetime import UTC
-
 from rest_framework import serializers
 
-from portal.api.fields import CitationSerializer, DateSpanField, LinkSerializer, api_url, html_url
+from portal.api.fields import (
+    CitationSerializer,
+    DateSpanField,
+    LinkSerializer,
+    PublicChangedAtField,
+    api_url,
+    html_url,
+)
 from portal.models import Figure, Source, Topic
 
 # The editorial `note` is for staff and never in the public API.
@@ -30,10 +35,9 @@ class RecordSerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(child=serializers.CharField())
     topics = LinkSerializer(many=True)
     citations = CitationSerializer(many=True)
-    updated_at = serializers.DateTimeField(
-        read_only=True,
-        default_timezone=UTC,
-        help_text="When what this record shows last changed, in UTC (ends in Z).",
+    updated_at = PublicChangedAtField(
+        help_text="When what this record shows last changed, also through a linked record, "
+        "in UTC (ends in Z).",
     )
 
     def get_url(self, instance) -> str:

@@ -16,6 +16,7 @@ from initiatives.api.views import (
 from portal.api.fields import register_api_basename
 from portal.api.views import (
     ApiRootView,
+    ChangesView,
     FigureViewSet,
     SearchView,
     SourceViewSet,
@@ -53,6 +54,7 @@ router.register("figures", FigureViewSet)
 
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
+    path("changes/", ChangesView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
     *router.urls,

@@ -1,15 +1,20 @@
+import base64
+from datetime import UTC
+
 from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from portal.api.fields import public_changed_at, with_public_changed_at
 from portal.api.pagination import is_whole_number
 from portal.api.problems import InvalidParameters
 from portal.api.renderers import CSVTable
@@ -21,7 +26,7 @@ from portal.api.serializers import (
     TopicSerializer,
 )
 from portal.filters import FigureFilter, SourceFilter, StrictFilterBackend, TopicFilter
-from portal.models import Figure, Source, Topic
+from portal.models import Change, ChangeAction, Figure, Source, Topic
 from portal.selectors import search_records, words_of
 
 
@@ -117,6 +122,10 @@ class RecordViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     csv_chunk_size = 200
 
+    def get_queryset(self):
+        # When what the API shows of each record last changed (see portal.changes).
+        return with_public_changed_at(super().get_queryset())
+
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)
@@ -139,7 +148,8 @@ class RecordViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         instance = getattr(self, "_instance", None)
         if instance is not None and response.status_code == 200:
-            response.headers["Last-Modified"] = http_date(instance.updated_at.timestamp())
+            changed = public_changed_at(instance)
+            response.headers["Last-Modified"] = http_date(changed.timestamp())
         return response
 
     def get_object(self):
@@ -172,7 +182,7 @@ class FigureViewSet(RecordViewSet):
 class ApiRootView(ApiViewMixin, APIRootView):
     """Every resource of v1, then search, the schema and its docs."""
 
-    extra_links = ["search", "schema", "docs"]
+    extra_links = ["search", "changes", "schema", "docs"]
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -224,3 +234,100 @@ class SearchView(ApiViewMixin, APIView):
                 "results": SearchHitSerializer(hits, many=True).data,
             }
         )
+
+
+class ChangeSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="The API resource, e.g. agreement.")
+    id = serializers.CharField(source="record_id", help_text="The record's public id.")
+    url = serializers.SerializerMethodField(help_text="The record's API URL.")
+    action = serializers.ChoiceField(
+        choices=ChangeAction.choices,
+        help_text="created or updated: fetch url. unpublished or deleted: a tombstone, drop "
+        "the record.",
+    )
+    time = serializers.DateTimeField(default_timezone=UTC)
+
+    def get_url(self, change) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(change.url) if request else change.url
+
+
+class ChangesPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Changes after `since` (this page and later).")
+    next = serializers.URLField(
+        help_text="Where to continue: never null. When results is empty you are up to date; "
+        "ask next again later."
+    )
+    previous = serializers.URLField(allow_null=True, help_text="Always null.")
+    results = ChangeSerializer(many=True)
+
+
+class ChangesView(ApiViewMixin, APIView):
+    """Every change to the public view, oldest first: for keeping a copy in sync."""
+
+    max_limit = 1000
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since",
+                str,
+                description="A cursor from a previous answer's `next`. Leave out for every "
+                "change from the start; `latest` for none, only a cursor to start from "
+                "(take it before a full fetch of the lists).",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+                description="At most this many changes.",
+            ),
+        ],
+        responses=ChangesPageSerializer,
+    )
+    def get(self, request):
+        unknown = set(request.query_params) - {"since", "limit", "format"}
+        if unknown:
+            raise InvalidParameters(
+                dict.fromkeys(unknown, "Unknown query parameter. Known: since, limit, format.")
+            )
+        raw_limit = request.query_params.get("limit", "100")
+        if not is_whole_number(raw_limit) or not 1 <= int(raw_limit) <= self.max_limit:
+            raise InvalidParameters({"limit": "limit must be a whole number from 1 to 1000."})
+        since = request.query_params.get("since", "")
+        changes = Change.objects.all()
+        if since == "latest":
+            after = changes.order_by("-id").values_list("id", flat=True).first() or 0
+        else:
+            after = decode_change_cursor(since)
+        later = changes.filter(id__gt=after)
+        page = list(later.order_by("id")[: int(raw_limit)])
+        last = page[-1].id if page else after
+        url = request.build_absolute_uri()
+        next_url = replace_query_param(url, "since", encode_change_cursor(last))
+        response = Response(
+            {
+                "count": later.count(),
+                "next": next_url,
+                "previous": None,
+                "results": ChangeSerializer(page, many=True, context={"request": request}).data,
+            },
+            headers={"Link": f'<{next_url}>; rel="next"', "Cache-Control": "no-cache"},
+        )
+        return response
+
+
+def encode_change_cursor(change_id):
+    return base64.urlsafe_b64encode(f"change:{change_id}".encode()).decode().rstrip("=")
+
+
+def decode_change_cursor(text):
+    if not text:
+        return 0
+    try:
+        padded = text + "=" * (-len(text) % 4)
+        prefix, _, number = base64.urlsafe_b64decode(padded.encode("ascii")).decode().partition(":")
+        if prefix == "change" and is_whole_number(number):
+            return int(number)
+    except (ValueError, UnicodeError):
+        pass
+    raise InvalidParameters({"since": "Not a cursor this API gave: start with ?since=latest."})
