@@ -13,6 +13,7 @@ from initiatives.api.views import (
     MeetingViewSet,
     StatisticViewSet,
 )
+from portal.api.download import DownloadView
 from portal.api.fields import register_api_basename
 from portal.api.views import (
     ApiRootView,
@@ -55,6 +56,8 @@ router.register("figures", FigureViewSet)
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
     path("changes/", ChangesView.as_view(), name="changes"),
+    path("download/", DownloadView.as_view(), name="download"),
+    path("download/<str:name>", DownloadView.as_view(), name="download-file"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
     *router.urls,
