@@ -219,3 +219,15 @@ def test_a_bad_cursor_is_a_400(graph):
     response = client().get("/api/v1/changes/?since=nonsense")
     assert response.status_code == 400
     assert response.json()["invalid_params"][0]["name"] == "since"
+
+
+def test_a_rolled_back_edit_does_not_stop_later_changes_from_being_logged(graph):
+    http = client()
+    cursor = start_cursor(http)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        edit(0)
+        raise RuntimeError("abandon the edit")
+    with transaction.atomic():
+        rename_topic(1)
+    ids = {change["id"] for change in http.get(cursor).json()["results"]}
+    assert "topic-1" in ids
