@@ -226,12 +226,13 @@ def note_change(instance):
         return
     if getattr(_pending, "keys", None) is None:
         _pending.keys = {}
-    # Once per transaction; a rolled-back one drops its callback, so look each time.
+    label = instance._meta.label
+    _pending.keys[(label, instance.pk)] = (label, instance.pk, instance)
+    # Once per transaction (a rolled-back one drops its callback, so look each time).
+    # Outside a transaction this runs _flush at once.
     connection = transaction.get_connection()
     if not any(entry[1] is _flush for entry in connection.run_on_commit):
         transaction.on_commit(_flush)
-    label = instance._meta.label
-    _pending.keys[(label, instance.pk)] = (label, instance.pk, instance)
 
 
 TRACKED_APPS = {"portal", "countries", "frameworks", "initiatives"}
