@@ -14,7 +14,8 @@ import json
 from django.core.cache import cache
 from django.db.models import Max
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
@@ -98,11 +99,10 @@ class DownloadView(ApiViewMixin, APIView):
 
     @extend_schema(
         responses={
-            (200, "application/json"): OpenApiResponse(
-                description="datapackage.json or portal.json"
-            ),
-            (200, "text/csv"): OpenApiResponse(description="One kind, every published record."),
-        }
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+        description="datapackage.json (the default), portal.json, or <kind>.csv.",
     )
     def get(self, request, name="datapackage.json"):
         version, files = files_for(request)
