@@ -23,7 +23,7 @@ urlpatterns = [
         RecordListView.as_view(model=Country, filterset_class=CountryFilter),
         name="country-list",
     ),
-    path("countries/<str:code>/", CountryDetailView.as_view(), name="country-detail"),
+    path("countries/<slug:code>/", CountryDetailView.as_view(), name="country-detail"),
     path(
         "regions/",
         RecordListView.as_view(model=Region, filterset_class=RegionFilter),

@@ -1,4 +1,6 @@
-from initiatives.models import Agreement, Dialogue, Initiative, Meeting, Statistic
+import django_filters
+
+from initiatives.models import Agreement, Dialogue, Initiative, Meeting, MeetingFormat, Statistic
 from portal.filters import DatedFilters, IdFilter, LinkedFilters, choice_by
 
 
@@ -17,6 +19,12 @@ class DialogueFilter(LinkedFilters, DatedFilters):
 
 class MeetingFilter(LinkedFilters, DatedFilters):
     dialogue = IdFilter(label="Dialogue slug.", **choice_by(Dialogue, "slug", "dialogue"))
+    meeting_format = django_filters.ChoiceFilter(
+        field_name="format",
+        choices=MeetingFormat.choices,
+        label="How the meeting was held. The old name ?format=online|in_person|hybrid still "
+        "works: those values are not output formats.",
+    )
     link_paths = {
         "topic": ["topics"],
         "country": ["country", "dialogue__countries"],
@@ -27,7 +35,14 @@ class MeetingFilter(LinkedFilters, DatedFilters):
 
     class Meta:
         model = Meeting
-        fields = ["format"]
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # The filter's old name, ?format=, shared with the output format (json, csv).
+        if data is not None and data.get("format") in MeetingFormat.values:
+            data = data.copy()
+            data.setdefault("meeting_format", data["format"])
+        super().__init__(data, *args, **kwargs)
 
 
 class AgreementFilter(LinkedFilters, DatedFilters):

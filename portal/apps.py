@@ -7,6 +7,11 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
 
+    def ready(self):
+        from portal import changes
+
+        changes.connect()
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin whose default site asks for a second factor (portal/security.py)."""

@@ -1,21 +1,23 @@
 """Query filters shared by every list endpoint; unknown parameters and values are errors."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.exceptions import ParseError
 
 from countries.models import Country, Region
 from frameworks.models import Framework
+from portal.api.problems import InvalidParameters
 from portal.models import Figure, Source, Topic
 
 # Parameters every list endpoint understands besides its filters.
-GENERAL_PARAMETERS = {"page", "page_size", "format", "ordering"}
+GENERAL_PARAMETERS = {"page", "page_size", "cursor", "format", "ordering"}
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -27,10 +29,8 @@ class StrictFilterBackend(DjangoFilterBackend):
         known |= GENERAL_PARAMETERS
         unknown = sorted(set(request.query_params) - known)
         if unknown:
-            raise ParseError(
-                f"Unknown query parameter: {', '.join(unknown)}. "
-                f"Known parameters: {', '.join(sorted(known))}."
-            )
+            reason = f"Unknown query parameter. Known parameters: {', '.join(sorted(known))}."
+            raise InvalidParameters(dict.fromkeys(unknown, reason))
         return super().filter_queryset(request, queryset, view)
 
 
@@ -39,10 +39,50 @@ class IdFilter(django_filters.ModelChoiceFilter):
     """A record named by its public id (slug or code); an unknown id is a 400."""
 
 
+class ZonedDateTimeField(forms.CharField):
+    """An ISO 8601 timestamp with its zone (Z or +09:00); a zone-less one is refused."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            stamp = datetime.fromisoformat(value.replace(" ", "+"))
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a valid date/time in ISO 8601, such as 2024-04-01T00:00:00Z."
+            ) from None
+        if stamp.tzinfo is None:
+            raise forms.ValidationError(
+                "Give the time zone: a timestamp without one (such as 2024-04-01T00:00:00Z "
+                "or 2024-04-01T09:00:00+09:00) is ambiguous."
+            )
+        try:
+            return stamp.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("This date/time is out of range.") from None
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
+class UpdatedSinceFilter(django_filters.Filter):
+    """Records changed at or after a time; in the API, changed as the API shows them."""
+
+    field_class = ZonedDateTimeField
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        if "public_changed_at" in queryset.query.annotations:
+            changed = Coalesce("public_changed_at", "updated_at")
+            return queryset.alias(changed=changed).filter(changed__gte=value)
+        return queryset.filter(updated_at__gte=value)
+
+
 def choice_by(model, field, label):
     """A filter value that must name an existing record by its public id."""
     return {
-        "queryset": model.objects.all(),
+        # Published records only: a draft's id answers exactly like an unknown id.
+        "queryset": model.objects.published(),
         "to_field_name": field,
         "method": "filter_related",
         "error_messages": {"invalid_choice": f"No {label} with the id %(value)s."},
@@ -56,10 +96,11 @@ class RecordFilterSet(django_filters.FilterSet):
         max_length=settings.QUERY_MAX_CHARS,  # and QUERY_MAX_WORDS words: portal/limits.py
     )
     topic = IdFilter(label="Topic slug, e.g. open-ran.", **choice_by(Topic, "slug", "topic"))
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UpdatedSinceFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        label="Only records changed at or after this ISO 8601 timestamp.",
+        label="Only records whose representation changed at or after this ISO 8601 "
+        "timestamp, which must carry its time zone (2024-04-01T00:00:00Z).",
     )
 
     # Paths from the record to each kind of link; None where a kind cannot link.
@@ -96,8 +137,19 @@ class LinkedFilters(RecordFilterSet):
     )
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A whole year from 1 to 9999: a form error (400 in the API) otherwise, never a 500."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
 class DatedFilters(django_filters.FilterSet):
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         method="filter_year", label="Records dated in this year (a range counts if it overlaps)."
     )
     date_from = django_filters.DateFilter(
@@ -109,8 +161,6 @@ class DatedFilters(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         year = int(value)
-        if not 1 <= year <= 9999:
-            raise ParseError("year must be between 1 and 9999.")
         return self.filter_date_from(
             self.filter_date_to(queryset, name, date(year, 12, 31)), name, date(year, 1, 1)
         )

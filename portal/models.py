@@ -351,3 +351,54 @@ class Figure(SlugRecord):
 
     def get_absolute_url(self):
         return reverse("portal:figure-detail", args=[self.slug])
+
+
+class PublicDigest(models.Model):
+    """What the API last showed of one published record: a digest of its representation.
+
+    Kept by portal.changes; a record whose digest changes has changed for an API client,
+    whether the edit was to the record itself or to a record it links to.
+    """
+
+    model_label = models.CharField(max_length=100)
+    record_pk = models.BigIntegerField()
+    kind = models.CharField(max_length=40, help_text="The API resource, e.g. agreement.")
+    record_id = models.CharField(max_length=300, help_text="The public id.")
+    url = models.CharField(max_length=400, help_text="The API path of the record.")
+    digest = models.CharField(max_length=64)
+    # The API paths this representation links to, as "|path|path|": who mentions whom.
+    links = models.TextField(blank=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_label", "record_pk"], name="public_digest_record_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.url
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNPUBLISHED = "unpublished"
+    DELETED = "deleted"
+
+
+class Change(models.Model):
+    """One change to the public view of a record; the id orders the changes feed."""
+
+    kind = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=300)
+    url = models.CharField(max_length=400)
+    action = models.CharField(max_length=12, choices=ChangeAction.choices)
+    time = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.action} {self.url}"

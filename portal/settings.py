@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 from import_export.formats import base_formats
 
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "portal.limits.FreeTextLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "portal.api.middleware.ApiMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,7 +190,19 @@ X_FRAME_OPTIONS = "DENY"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "Link",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
+CORS_ALLOW_HEADERS = [*default_cors_headers, "if-none-match", "if-modified-since"]
+# Proxies in front of the portal that append to X-Forwarded-For; the rate limit trusts
+# that many entries from the right, and none by default (REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
@@ -199,8 +213,9 @@ REST_FRAMEWORK = {
         "portal.api.renderers.CSVRenderer",
     ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.problems.exception_handler",
+    # Counted by portal.api.middleware.ApiMiddleware in the default cache, per client address.
     "DEFAULT_THROTTLE_RATES": {"client": os.environ.get("API_THROTTLE_RATE", "120/minute")},
     "UNAUTHENTICATED_USER": None,
 }

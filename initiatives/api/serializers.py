@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from initiatives.models import Agreement, AgreementParty, Dialogue, Initiative, Meeting, Statistic
-from portal.api.fields import LinkSerializer, link_data
+from portal.api.fields import LinkSerializer, date_object, link_data
 from portal.api.serializers import RECORD_FIELDS, DatedRecordSerializer
 from portal.links import side
 
@@ -26,7 +26,7 @@ class DialogueSerializer(DatedRecordSerializer):
             {
                 **link_data(meeting, request),
                 "number": meeting.number,
-                "date": meeting.date.iso() if meeting.date else None,
+                "date": date_object(meeting.date),
             }
             for meeting in side(Dialogue, "meetings").records(dialogue)
         ]

@@ -14,8 +14,14 @@ from initiatives.filters import (
     MeetingFilter,
     StatisticFilter,
 )
-from initiatives.models import Agreement, Dialogue, Initiative, Meeting, Statistic
-from portal.api.views import DatedRecordViewSet
+from initiatives.models import Agreement, Dialogue, Initiative, Meeting, MeetingFormat, Statistic
+from portal.api.views import DatedRecordViewSet, PortalContentNegotiation
+
+
+class MeetingFormatNegotiation(PortalContentNegotiation):
+    """?format=online|in_person|hybrid is the old name of the meeting_format filter."""
+
+    filter_values = frozenset(MeetingFormat.values)
 
 
 class DialogueViewSet(DatedRecordViewSet):
@@ -31,6 +37,7 @@ class MeetingViewSet(DatedRecordViewSet):
     filterset_class = MeetingFilter
     queryset = Meeting.objects.published().with_links()
     lookup_value_regex = "[^/]+/[^/]+"
+    content_negotiation_class = MeetingFormatNegotiation
     ordering = ["dialogue__name", "number", "date_start"]
 
     def get_object(self):

@@ -1,10 +1,39 @@
 """Fields every API record shares: links to other records, dates at their precision."""
 
+from datetime import UTC, date
+
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from portal.links import sides
+from portal.models import PublicDigest
+
+
+def with_public_changed_at(queryset):
+    """Annotate when each record's public representation last changed."""
+    digests = PublicDigest.objects.filter(
+        model_label=queryset.model._meta.label, record_pk=OuterRef("pk")
+    )
+    return queryset.annotate(public_changed_at=Subquery(digests.values("changed_at")[:1]))
+
+
+def public_changed_at(instance):
+    """When what the API shows of this record last changed; its own save time before."""
+    return getattr(instance, "public_changed_at", None) or instance.updated_at
+
+
+class PublicChangedAtField(serializers.DateTimeField):
+    """updated_at: the last change to what this representation shows, in UTC."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True, default_timezone=UTC)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return public_changed_at(instance)
+
 
 # Where each kind lives in the API: model label -> router basename.
 API_BASENAMES = {}
@@ -78,17 +107,33 @@ def linked_fields(model, declared):
 
 
 class DateSpanSerializer(serializers.Serializer):
-    """A date or range at the precision the source gives."""
+    """A date or range at the precision the source gives, with the days it spans."""
 
     value = serializers.CharField(
         source="iso",
-        help_text='ISO 8601: "2021", "2024-04", '
+        help_text='ISO 8601 at the stated precision: "2021", "2024-04", '
         '"2024-12-24", a range "2024-02-06/2024-02-07", or "FY2023".',
     )
     precision = serializers.ChoiceField(choices=["year", "fiscal_year", "month", "day"])
-    start = serializers.CharField(source="iso_start")
-    end = serializers.CharField(source="iso_end", allow_null=True)
+    start = serializers.SerializerMethodField(
+        help_text='The first day covered (YYYY-MM-DD): FY2024 starts "2024-04-01".'
+    )
+    end = serializers.SerializerMethodField(
+        help_text='The last day covered (YYYY-MM-DD): FY2024 ends "2025-03-31", '
+        '"2024-04" ends "2024-04-30".'
+    )
     label = serializers.CharField(help_text='As a person reads it: "6–7 February 2024".')
+
+    def get_start(self, span) -> date:
+        return span.start.isoformat()
+
+    def get_end(self, span) -> date:
+        return span.last_day.isoformat()
+
+
+def date_object(span):
+    """The one shape of a date in the API, or None."""
+    return None if span is None else DateSpanSerializer(span).data
 
 
 @extend_schema_field(DateSpanSerializer(allow_null=True))
@@ -98,7 +143,7 @@ class DateSpanField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, span):
-        return None if span is None else DateSpanSerializer(span).data
+        return date_object(span)
 
     def get_attribute(self, instance):
         return instance.date

@@ -1,8 +1,16 @@
 from rest_framework import serializers
 
-from portal.api.fields import CitationSerializer, DateSpanField, api_url, html_url, linked_fields
+from portal.api.fields import (
+    CitationSerializer,
+    DateSpanField,
+    PublicChangedAtField,
+    api_url,
+    html_url,
+    linked_fields,
+)
 from portal.models import Figure, Source, Topic
 
+# The editorial `note` is for staff and never in the public API.
 RECORD_FIELDS = [
     "url",
     "html_url",
@@ -12,7 +20,6 @@ RECORD_FIELDS = [
     "description",
     "incomplete",
     "conflicting",
-    "note",
     "citations",
     "updated_at",
 ]
@@ -27,6 +34,10 @@ class RecordSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     aliases = serializers.ListField(child=serializers.CharField())
     citations = CitationSerializer(many=True)
+    updated_at = PublicChangedAtField(
+        help_text="When what this record shows last changed, also through a linked record, "
+        "in UTC (ends in Z).",
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -72,3 +83,10 @@ class SearchHitSerializer(serializers.Serializer):
     html_url = serializers.CharField()
     snippet = serializers.CharField()
     score = serializers.FloatField()
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Hits in results (at most limit).")
+    next = serializers.URLField(allow_null=True, help_text="Always null: one page of hits.")
+    previous = serializers.URLField(allow_null=True, help_text="Always null.")
+    results = SearchHitSerializer(many=True)

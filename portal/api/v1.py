@@ -14,13 +14,23 @@ from initiatives.api.views import (
     StatisticViewSet,
 )
 from portal.api.docs import ApiDocsView
+from portal.api.download import DownloadView
 from portal.api.fields import register_api_basename
-from portal.api.views import FigureViewSet, SearchView, SourceViewSet, TopicViewSet
+from portal.api.views import (
+    ApiRootView,
+    ChangesView,
+    FigureViewSet,
+    SearchView,
+    SourceViewSet,
+    TopicViewSet,
+)
 
 app_name = "v1"
 
 
 class PortalRouter(DefaultRouter):
+    APIRootView = ApiRootView
+
     def register(self, prefix, viewset, basename=None):
         model = viewset.queryset.model
         basename = basename or model._meta.model_name
@@ -46,6 +56,9 @@ router.register("figures", FigureViewSet)
 
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
+    path("changes/", ChangesView.as_view(), name="changes"),
+    path("download/", DownloadView.as_view(), name="download"),
+    path("download/<str:name>", DownloadView.as_view(), name="download-file"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="v1:schema"), name="docs"),
     *router.urls,

@@ -23,7 +23,7 @@ RESOURCES = [
 
 def test_the_root_lists_every_resource(api, records):
     root = api.get("").json()
-    assert sorted(root) == sorted(RESOURCES)
+    assert sorted(root) == sorted([*RESOURCES, "search", "changes", "download", "schema", "docs"])
     for name in RESOURCES:
         response = api.get(root[name])
         assert response.status_code == 200, name
@@ -38,8 +38,8 @@ def test_a_record_carries_its_ids_links_dates_and_citations(api, records):
     assert data["date"] == {
         "value": "2024-08",
         "precision": "month",
-        "start": "2024-08",
-        "end": None,
+        "start": "2024-08-01",
+        "end": "2024-08-31",
         "label": "August 2024",
     }
     assert [party["country"]["id"] for party in data["parties"]] == ["JP", "VN"]
@@ -97,26 +97,37 @@ def test_filters_combine(api, records, query, expected):
     ("query", "status", "message"),
     [
         ("country=XX", 400, "No country with the id XX."),
-        ("year=twenty", 400, "Enter a number."),
-        ("contry=VN", 400, "Unknown query parameter: contry."),
+        ("year=twenty", 400, "Enter a whole number."),
+        ("contry=VN", 400, "Unknown query parameter."),
         ("kind=treaty", 400, "Select a valid choice."),
         ("ordering=colour", 400, "Cannot order by colour."),
         ("page_size=501", 400, "page_size must be a whole number from 1 to 500."),
         ("page=99", 404, "Invalid page."),
-        ("updated_since=yesterday", 400, "Enter a valid date/time."),
+        ("updated_since=yesterday", 400, "Enter a valid date/time"),
     ],
 )
-def test_bad_queries_are_clear_json_errors(api, records, query, status, message):
+def test_bad_queries_are_clear_problem_documents(api, records, query, status, message):
     response = api.get(f"agreements/?{query}")
     assert response.status_code == status
-    assert response.headers["Content-Type"].startswith("application/json")
-    assert message in response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert message in problem["detail"]
+    if status == 400:
+        name = query.partition("=")[0]
+        assert [item["name"] for item in problem["invalid_params"]] == [name]
+        assert message in problem["invalid_params"][0]["reason"]
 
 
-def test_an_unknown_record_is_a_json_404(api, records):
+def test_an_unknown_record_is_a_problem_404(api, records):
     response = api.get("agreements/no-such-thing/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No Agreement matches the given query."}
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "No Agreement matches the given query.",
+    }
 
 
 def test_drafts_are_not_served(api, records):
@@ -132,9 +143,17 @@ def test_lists_answer_as_csv_with_the_same_filters(api, records):
     ]:
         assert response.headers["Content-Type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.text)))
-        assert [row["id"] for row in rows] == ["moc-japan-vietnam-ict-2024"]
-        assert rows[0]["date"] == "2024-08"
-        assert rows[0]["topics"] == "open-ran"
+        assert [row["ID"] for row in rows] == ["moc-japan-vietnam-ict-2024"]
+        assert (rows[0]["Date"], rows[0]["Date start"], rows[0]["Date end"]) == (
+            "2024-08",
+            "2024-08-01",
+            "2024-08-31",
+        )
+        assert rows[0]["Topics"] == "Open RAN (open-ran)"
+        assert rows[0]["Parties"] == (
+            "country: Japan (JP), organization: Ministry of Internal Affairs and "
+            "Communications (mic); country: Vietnam (VN)"
+        )
 
 
 def test_conditional_get_answers_304(api, records):
@@ -179,7 +198,10 @@ def test_writes_are_refused(api, records):
 
 
 def test_search_returns_mixed_kinds_best_first(api, records):
-    data = api.get("search/", params={"q": "Vietnam"}).json()
+    envelope = api.get("search/", params={"q": "Vietnam"}).json()
+    assert set(envelope) == {"count", "next", "previous", "results"}
+    data = envelope["results"]
+    assert envelope["count"] == len(data)
     assert data[0] == {
         "type": "country",
         "id": "VN",
@@ -195,6 +217,7 @@ def test_search_returns_mixed_kinds_best_first(api, records):
 def test_search_without_words_is_a_400(api, records):
     response = api.get("search/")
     assert response.status_code == 400
+    assert response.json()["invalid_params"][0]["name"] == "q"
     assert "Give the words to search for" in response.json()["detail"]
 
 
@@ -234,4 +257,6 @@ def test_too_many_requests_get_429_with_retry_after(api, records, settings):
     assert statuses == [200, 200, 200, 429]
     limited = api.get("agreements/")
     assert int(limited.headers["Retry-After"]) > 0
-    assert "throttled" in limited.json()["detail"].lower()
+    assert limited.headers["Content-Type"] == "application/problem+json"
+    assert limited.json()["status"] == 429
+    assert limited.headers["RateLimit-Remaining"] == "0"

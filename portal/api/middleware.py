@@ -1,0 +1,105 @@
+"""What every response under /api/ gets, whichever view (or none) answered.
+
+- A rate limit per client address, counted in the default cache, so every
+  process and instance sharing that cache (Redis, or the database cache) shares
+  the count. Fixed windows: ``RateLimit-Limit``, ``RateLimit-Remaining`` and
+  ``RateLimit-Reset`` on every response, a 429 with ``Retry-After`` beyond it.
+- Errors as problem documents (see ``portal.api.problems``), also for unknown
+  routes, server errors and errors other middleware returns.
+- ``Cache-Control``: answers may be kept a minute; errors are not stored.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.settings import api_settings
+
+from portal.api.problems import API_PREFIX, MEDIA_TYPE, problem_response
+
+DURATIONS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+CACHE_CONTROL = "public, max-age=60"
+
+
+def parse_rate(rate):
+    """ "120/minute" -> (120, 60)."""
+    count, _, period = rate.partition("/")
+    return int(count), DURATIONS[period.strip()[0]]
+
+
+def client_address(request):
+    """The client's address, trusting X-Forwarded-For only as far as our own proxies.
+
+    With TRUSTED_PROXY_COUNT = n, the n-th address from the right of X-Forwarded-For
+    is the one our outermost proxy saw; with 0 (the default), REMOTE_ADDR.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [address.strip() for address in forwarded.split(",")]
+        return addresses[-min(proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def count_request(address):
+    """This request's number in the current window, the limit and the seconds left."""
+    limit, duration = parse_rate(api_settings.DEFAULT_THROTTLE_RATES["client"])
+    now = time.time()
+    window = int(now // duration)
+    key = f"api-rate:{address}:{duration}:{window}"
+    cache.add(key, 0, timeout=duration + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=duration + 1)
+        count = 1
+    reset = max(1, int((window + 1) * duration - now + 0.999))
+    return count, limit, reset
+
+
+class ApiMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        count, limit, reset = count_request(client_address(request))
+        if count > limit:
+            response = problem_response(
+                429,
+                f"More than {limit} requests in {parse_rate_text()} from this address. "
+                f"Try again in {reset} seconds.",
+                headers={"Retry-After": str(reset)},
+            )
+        else:
+            response = self.as_problem(request, self.get_response(request))
+        response["RateLimit-Limit"] = str(limit)
+        response["RateLimit-Remaining"] = str(max(0, limit - count))
+        response["RateLimit-Reset"] = str(reset)
+        if response.status_code >= 400:
+            response["Cache-Control"] = "no-store"
+        elif not response.has_header("Cache-Control"):
+            response["Cache-Control"] = CACHE_CONTROL
+        return response
+
+    def as_problem(self, request, response):
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(MEDIA_TYPE):
+            return response
+        headers = {
+            name: response[name]
+            for name in ("Allow", "Retry-After", "Vary")
+            if response.has_header(name)
+        }
+        detail = None
+        if response.status_code == 404:
+            detail = (
+                f"There is no API resource at {request.path}. "
+                "The API root (/api/v1/) lists every resource."
+            )
+        return problem_response(response.status_code, detail, headers=headers)
+
+
+def parse_rate_text():
+    rate = api_settings.DEFAULT_THROTTLE_RATES["client"]
+    return "one " + rate.partition("/")[2].strip()

@@ -1,0 +1,260 @@
+"""The changes feed: every change to what the public API shows, in order.
+
+Each published record has a ``PublicDigest``: a digest of its API representation
+and the API paths it links to. After any data change (model signals, run when the
+transaction commits), the records the change may touch are found by
+``affected_records`` and their representations recomputed; each whose digest
+changed, or that left the public view, gets a ``Change`` row. A renamed topic thus
+changes every record that shows the topic's name, and the feed says so.
+
+``refresh()`` with no arguments rechecks every record: run it after anything that
+bypasses model signals (``QuerySet.update``, raw SQL); ``refresh_public_digests``
+is the management command.
+"""
+
+import hashlib
+import json
+import threading
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+# Above this many touched records, recheck everything: a few queries per kind.
+FULL_REFRESH_ABOVE = 300
+
+_pending = threading.local()
+
+
+def api_kinds():
+    """model label -> (router basename, viewset), from the v1 router."""
+    from portal.api.v1 import router
+
+    return {
+        viewset.queryset.model._meta.label: (basename, viewset)
+        for _, viewset, basename in router.registry
+    }
+
+
+def _is_history(model):
+    return model.__module__ == "simple_history.models" or model.__name__.startswith("Historical")
+
+
+def _related_keys(instance, depth):
+    """(label, pk) of API records linked to instance, through relations of any kind."""
+    kinds = api_kinds()
+    keys = set()
+    if instance.pk is None:
+        return keys
+    for field in instance._meta.get_fields():
+        model = field.related_model
+        if not field.is_relation or model is None or _is_history(model):
+            continue
+        label = model._meta.label
+        if field.many_to_one or (field.one_to_one and field.concrete):
+            target = getattr(instance, field.attname, None)
+            if target is None:
+                continue
+            if label in kinds:
+                keys.add((label, target))
+            elif depth:
+                related = model._default_manager.filter(pk=target).first()
+                if related is not None:
+                    keys |= _related_keys(related, depth - 1)
+            continue
+        accessor = field.get_accessor_name() if field.auto_created else field.name
+        manager = getattr(instance, accessor, None)
+        if manager is None or not hasattr(manager, "all"):
+            continue
+        if label in kinds:
+            keys |= {(label, pk) for pk in manager.values_list("pk", flat=True)}
+        elif depth:
+            for related in manager.all():
+                keys |= _related_keys(related, depth - 1)
+    return keys
+
+
+def affected_records(instance):
+    """The API records whose representation may change when instance changes.
+
+    The record itself (if it is an API kind), every API record linked to it through
+    any relation, one hop further through rows that are not API records (agreement
+    parties, citations), and every record whose last representation linked to it.
+    """
+    from portal.models import PublicDigest
+
+    label = instance._meta.label
+    keys = set()
+    if label in api_kinds():
+        keys.add((label, instance.pk))
+        mentioned = PublicDigest.objects.filter(model_label=label, record_pk=instance.pk)
+        for url in mentioned.values_list("url", flat=True):
+            keys |= {
+                (row.model_label, row.record_pk)
+                for row in PublicDigest.objects.filter(links__contains=f"|{url}|")
+            }
+    keys |= _related_keys(instance, depth=1)
+    return keys
+
+
+def representation_of(records, serializer_class):
+    """Each record's API representation without request-specific parts."""
+    data = serializer_class(records, many=True, context={"request": None}).data
+    return [{key: value for key, value in item.items() if key != "updated_at"} for item in data]
+
+
+def _links(value, found):
+    if isinstance(value, dict):
+        url = value.get("url")
+        if isinstance(url, str) and url.startswith("/api/"):
+            found.add(url)
+        for item in value.values():
+            _links(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _links(item, found)
+    return found
+
+
+def refresh(keys=None):
+    """Recompute the digests of these (label, pk) records, or of all; log what changed."""
+    from portal.models import Change, ChangeAction, PublicDigest
+
+    now = timezone.now()
+    changes = []
+    for label, (basename, viewset) in api_kinds().items():
+        if keys is None:
+            pks = None
+        else:
+            pks = {pk for key_label, pk in keys if key_label == label}
+            if not pks:
+                continue
+        published = viewset.queryset.all()
+        stored = PublicDigest.objects.filter(model_label=label)
+        if pks is not None:
+            published = published.filter(pk__in=pks)
+            stored = stored.filter(record_pk__in=pks)
+        published = list(published)
+        previous = {row.record_pk: row for row in stored}
+        current = {}
+        for record, data in zip(
+            published, representation_of(published, viewset.serializer_class), strict=True
+        ):
+            text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+            current[record.pk] = (data, hashlib.sha256(text.encode()).hexdigest())
+        for pk, (data, digest) in current.items():
+            row = previous.get(pk)
+            if row is not None and row.digest == digest:
+                continue
+            if row is not None and row.url != data["url"]:
+                # A new public id: the old address is gone, the new one is new.
+                changes.append(
+                    Change(
+                        kind=basename,
+                        record_id=row.record_id,
+                        url=row.url,
+                        action=ChangeAction.DELETED,
+                        time=now,
+                    )
+                )
+                row.delete()
+                row = None
+            action = ChangeAction.CREATED if row is None else ChangeAction.UPDATED
+            PublicDigest.objects.update_or_create(
+                model_label=label,
+                record_pk=pk,
+                defaults={
+                    "kind": basename,
+                    "record_id": data["id"],
+                    "url": data["url"],
+                    "digest": digest,
+                    "links": "|" + "|".join(sorted(_links(data, set()) - {data["url"]})) + "|",
+                    "changed_at": now,
+                },
+            )
+            changes.append(
+                Change(
+                    kind=basename, record_id=data["id"], url=data["url"], action=action, time=now
+                )
+            )
+        gone = [row for pk, row in previous.items() if pk not in current]
+        if gone:
+            model = viewset.queryset.model
+            existing = set(
+                model._default_manager.filter(pk__in=[row.record_pk for row in gone]).values_list(
+                    "pk", flat=True
+                )
+            )
+            for row in gone:
+                action = (
+                    ChangeAction.UNPUBLISHED if row.record_pk in existing else ChangeAction.DELETED
+                )
+                changes.append(
+                    Change(
+                        kind=basename, record_id=row.record_id, url=row.url, action=action, time=now
+                    )
+                )
+            PublicDigest.objects.filter(pk__in=[row.pk for row in gone]).delete()
+    Change.objects.bulk_create(changes)
+    return changes
+
+
+def _flush():
+    pending = getattr(_pending, "keys", None)
+    _pending.keys = None
+    if not pending:
+        return
+    if len(pending) > FULL_REFRESH_ABOVE:
+        refresh()
+        return
+    keys = set()
+    for label, pk, instance in pending.values():
+        keys.add((label, pk))
+        if instance.pk is None:
+            instance.pk = pk  # deleted: its links are still worth following
+        keys |= affected_records(instance)
+    refresh(keys)
+
+
+def note_change(instance):
+    """Remember instance for the recheck that runs when the transaction commits."""
+    if _is_history(type(instance)) or type(instance)._meta.app_label not in TRACKED_APPS:
+        return
+    from portal.models import Change, PublicDigest
+
+    if isinstance(instance, (Change, PublicDigest)):
+        return
+    if getattr(_pending, "keys", None) is None:
+        _pending.keys = {}
+    label = instance._meta.label
+    _pending.keys[(label, instance.pk)] = (label, instance.pk, instance)
+    # Once per transaction (a rolled-back one drops its callback, so look each time).
+    # Outside a transaction this runs _flush at once.
+    connection = transaction.get_connection()
+    if not any(entry[1] is _flush for entry in connection.run_on_commit):
+        transaction.on_commit(_flush)
+
+
+TRACKED_APPS = {"portal", "countries", "frameworks", "initiatives"}
+
+
+def _on_save(sender, instance, raw=False, **kwargs):
+    note_change(instance)
+
+
+def _on_delete(sender, instance, **kwargs):
+    note_change(instance)
+
+
+def _on_m2m(sender, instance, action, model, pk_set, **kwargs):
+    if not action.startswith("post_") and action != "pre_clear":
+        return
+    note_change(instance)
+    for related in model._default_manager.filter(pk__in=pk_set or []):
+        note_change(related)
+
+
+def connect():
+    post_save.connect(_on_save, dispatch_uid="portal.changes.save")
+    post_delete.connect(_on_delete, dispatch_uid="portal.changes.delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="portal.changes.m2m")
