@@ -1,15 +1,28 @@
 """The admin every record shares: history with revert, drafts and publishing, safe saves."""
 
-import copy
-
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_forms import DATE_FIELDS, DatedRecordAdminForm, RecordAdminForm
-from portal.models import Citation, DatedRecord, Figure, Source, Status, Topic
+from portal.history import RevertError, describe_changes, record_state, version_state
+from portal.models import (
+    Citation,
+    DatedRecord,
+    Figure,
+    Source,
+    Status,
+    Topic,
+    VersionConflict,
+)
 from portal.resources import resource_for
 
 
@@ -114,21 +127,109 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         label = "Open the public page" if obj.status == Status.PUBLISHED else "Preview the draft"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
-    # History: everyone with access sees it; only a publisher may revert.
+    # Saving: one conditional UPDATE on the version the form was opened at, then one
+    # history row holding the fields, links and inline rows as saved together.
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except VersionConflict:
+            # Another save won between this form's check and its UPDATE; everything of
+            # this one was rolled back. Validating again shows the conflict as a form
+            # error, with what was typed kept.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        obj.skip_history_when_saving = True
+        if change:
+            obj.save_if_version(form.cleaned_data.get("base_version"))
+        else:
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        del record.skip_history_when_saving
+        record.record_version(request.user, history_type="~" if change else "+")
+
+    # History: everyone with access sees it, in words; only a publisher may revert.
+    object_history_list_template = "admin/portal/object_history_list.html"
+
     def revert_disabled(self, request, obj=None):
         return not can_publish(request, self.model) or super().revert_disabled(request, obj)
 
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        rows = list(historical_records)
+        for newer, older in zip(rows, rows[1:], strict=False):
+            newer.changes_in_words = describe_changes(
+                self.model, version_state(older), version_state(newer)
+            )
+        if rows and rows[-1].history_type == "+":
+            rows[-1].changes_in_words = ["created"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"may_view_users": request.user.has_perm("auth.view_user")}
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST" and self.revert_disabled(request):
+        """A version, what reverting to it would change, and (for a publisher) the revert."""
+        record = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, record):
             raise PermissionDenied
-        # simple-history builds this form with self.prepopulated_fields, not
-        # get_prepopulated_fields(): a published record's slug is read-only, so the
-        # prepopulated slug would name a field the form does not have.
-        without_prepopulated = copy.copy(self)
-        without_prepopulated.prepopulated_fields = {}
-        return SimpleHistoryAdmin.history_form_view(
-            without_prepopulated, request, object_id, version_id, extra_context
+        historical = get_object_or_404(
+            self.model.history.model, id=record.pk, history_id=unquote(version_id)
         )
+        may_revert = not self.revert_disabled(request, record)
+        error = None
+        if request.method == "POST":
+            if not may_revert:
+                raise PermissionDenied
+            try:
+                base = int(request.POST.get("base_version", ""))
+            except ValueError:
+                base = None
+            try:
+                with transaction.atomic():
+                    record.revert_to(historical, base, user=request.user)
+                    self.log_change(request, record, f"Reverted to version {historical.version}")
+            except VersionConflict:
+                error = (
+                    "Someone saved this record after you opened this page; nothing was "
+                    "reverted. Read what reverting would change now, then revert again."
+                )
+                record = self.model._base_manager.get(pk=record.pk)
+            except RevertError as problem:
+                error = f"This version cannot be restored exactly: {problem} Nothing was changed."
+                record = self.model._base_manager.get(pk=record.pk)
+            else:
+                self.message_user(
+                    request,
+                    f"Reverted to version {historical.version}: this is now version "
+                    f"{record.version}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self.url_for("change", record.pk))
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Version {historical.version} of {record}",
+            "opts": opts,
+            "original": record,
+            "historical": historical,
+            "changes": describe_changes(
+                self.model, record_state(record), version_state(historical)
+            ),
+            "may_revert": may_revert,
+            "base_version": record.version,
+            "error": error,
+            "history_url": self.url_for("history", record.pk),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/portal/revert.html", context)
+
+    def url_for(self, view, *args):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
 @admin.register(Topic)

@@ -3,11 +3,13 @@
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from portal.history import HistoricalVersion, apply_state, version_state
 from portal.partial_dates import DAY, FISCAL_YEAR, MONTH, YEAR, DateSpan, period_end
 from portal.source_text import load_source, normalize
 
@@ -34,6 +36,14 @@ def published(lookup, model, *select):
 
 def citations_prefetch(lookup="citations"):
     return Prefetch(lookup, queryset=Citation.objects.select_related("footnote"))
+
+
+class VersionConflict(Exception):
+    """The record was saved by someone else after the form was opened at `base`."""
+
+    def __init__(self, base):
+        super().__init__(f"The record is no longer at version {base}.")
+        self.base = base
 
 
 class RecordQuerySet(models.QuerySet):
@@ -69,13 +79,17 @@ class Record(models.Model):
     # Digest of the fixture data as last loaded: a record whose current state no
     # longer matches it was edited by a person, and a reload leaves it alone.
     loaded_digest = models.CharField(max_length=64, blank=True, editable=False)
-    # Counts saves, so that an admin form saved over someone else's newer save is refused.
+    # Counts saves and only grows (a revert is a new, higher version): an admin form
+    # saves only if the record is still at the version the form was opened at.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = RecordQuerySet.as_manager()
-    history = HistoricalRecords(inherit=True, excluded_fields=["loaded_digest"])
+    # Each version's row also holds the record's links and inline rows (portal/history.py).
+    history = HistoricalRecords(
+        inherit=True, excluded_fields=["loaded_digest"], bases=[HistoricalVersion]
+    )
 
     class Meta:
         abstract = True
@@ -86,9 +100,69 @@ class Record(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if self.pk is not None and not getattr(self, "_version_claimed", False):
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
+
+    def save_if_version(self, base, **kwargs):
+        """Save only if the record is still at version `base`, the one the editor opened.
+
+        The check is the UPDATE itself (`... WHERE version = base`): of two saves from
+        the same base, the database lets exactly one through; the other raises
+        VersionConflict. On PostgreSQL the claimed row stays locked until the transaction
+        ends, so the fields, links and inline rows saved after it are one version.
+        """
+        if base is None:
+            raise VersionConflict(None)
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = (
+                type(self)._base_manager.filter(pk=self.pk, version=base).update(version=base + 1)
+            )
+            if not claimed:
+                raise VersionConflict(base)
+            self.version = base + 1
+            self._version_claimed = True
+            try:
+                self.save(**kwargs)
+            finally:
+                del self._version_claimed
+
+    def record_version(self, user=None, reason=None, history_type="~"):
+        """Write the version as it stands now: fields, links and inline rows together.
+
+        Saves that change links or inline rows run with `skip_history_when_saving`, then
+        call this once, so a version never holds the links from before the save.
+        """
+        history_model = type(self).history.model
+        if user is None:
+            request = getattr(HistoricalRecords.context, "request", None)
+            user = getattr(request, "user", None)
+            user = user if user is not None and user.is_authenticated else None
+        values = {
+            field.attname: getattr(self, field.attname) for field in history_model.tracked_fields
+        }
+        return history_model.objects.create(
+            history_date=timezone.now(),
+            history_type=history_type,
+            history_user=user,
+            history_change_reason=reason,
+            **values,
+        )
+
+    def revert_to(self, historical, base, user=None):
+        """Restore a version's fields, links and inline rows, as a new, higher version.
+
+        The status stays as it is: publishing is a separate act, with its own checks.
+        """
+        with transaction.atomic():
+            after_save = apply_state(self, version_state(historical))
+            self.skip_history_when_saving = True
+            try:
+                self.save_if_version(base)
+                after_save()
+            finally:
+                del self.skip_history_when_saving
+            return self.record_version(user, reason=f"Reverted to version {historical.version}")
 
     def clean(self):
         super().clean()

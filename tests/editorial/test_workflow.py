@@ -203,7 +203,9 @@ def revert(client, dialogue, history_entry):
     url = reverse(
         "admin:initiatives_dialogue_simple_history", args=[dialogue.pk, history_entry.history_id]
     )
-    return client.post(url, form_data(client.get(url)))
+    assert client.get(url).status_code == 200
+    dialogue.refresh_from_db()
+    return client.post(url, {"base_version": dialogue.version})
 
 
 def test_a_publisher_reverts_to_an_earlier_version(editor, publisher):
