@@ -23,6 +23,7 @@ from portal.models import (
     Topic,
     VersionConflict,
 )
+from portal.publishing import describe, linked_drafts, publish_problems
 from portal.resources import resource_for
 
 
@@ -50,6 +51,11 @@ def publish(modeladmin, request, queryset):
     modeladmin.set_status(request, queryset, Status.PUBLISHED)
 
 
+@admin.action(description="Publish the selected records with the drafts they link to")
+def publish_with_linked_drafts(modeladmin, request, queryset):
+    modeladmin.set_status(request, queryset, Status.PUBLISHED, with_linked_drafts=True)
+
+
 @admin.action(description="Return the selected records to draft")
 def unpublish(modeladmin, request, queryset):
     modeladmin.set_status(request, queryset, Status.DRAFT)
@@ -64,7 +70,7 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     search_fields = ["name", "slug", "aliases", "description"]
     readonly_fields = ["public_page", "created_at", "updated_at"]
     exclude = ["citations", *DATE_FIELDS]
-    actions = [publish, unpublish]
+    actions = [publish, publish_with_linked_drafts, unpublish]
     save_on_top = True
 
     def __init__(self, model, admin_site):
@@ -104,21 +110,56 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
         if not can_publish(request, self.model):
-            actions.pop("publish", None)
-            actions.pop("unpublish", None)
+            for name in ("publish", "publish_with_linked_drafts", "unpublish"):
+                actions.pop(name, None)
         return actions
 
-    def set_status(self, request, queryset, status):
+    def set_status(self, request, queryset, status, with_linked_drafts=False):
         if not can_publish(request, self.model):
             raise PermissionDenied
-        count = 0
+        changed, refused, waiting = [], [], []
         for record in queryset:
-            if record.status != status:
-                record.status = status
-                record._change_reason = f"Status set to {status}"
-                record.save()
-                count += 1
-        self.message_user(request, f"{count} record(s) set to {status}.", messages.SUCCESS)
+            if record.status == status:
+                continue
+            if status == Status.PUBLISHED:
+                if with_linked_drafts:
+                    for draft in linked_drafts(record):
+                        problems = publish_problems(draft)
+                        if problems:
+                            refused.append(f"{describe(draft)}: {', '.join(problems)}")
+                        elif draft.status == Status.DRAFT:
+                            self.save_status(request, draft, status)
+                            changed.append(draft)
+                problems = publish_problems(record)
+                if problems:
+                    refused.append(f"{describe(record)}: {', '.join(problems)}")
+                    continue
+                drafts = linked_drafts(record)
+                if drafts:
+                    names = ", ".join(describe(draft) for draft in drafts)
+                    waiting.append(f"{describe(record)} links to drafts its page hides: {names}")
+            self.save_status(request, record, status)
+            changed.append(record)
+        if changed:
+            names = ", ".join(describe(record) for record in changed)
+            self.message_user(request, f"Set to {status}: {names}.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, f"Not published: {'; '.join(refused)}.", messages.ERROR)
+        if waiting:
+            self.message_user(
+                request,
+                f"{'; '.join(waiting)}. To publish them too, select the record and choose "
+                "“Publish the selected records with the drafts they link to”.",
+                messages.WARNING,
+            )
+        if not (changed or refused):
+            self.message_user(request, "Nothing to change.", messages.INFO)
+
+    def save_status(self, request, record, status):
+        record.status = status
+        record._change_reason = f"Status set to {status}"
+        record._history_user = request.user
+        record.save_if_version(record.version)
 
     @admin.display(description="Public page")
     def public_page(self, obj):
@@ -150,6 +191,16 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         record = form.instance
         del record.skip_history_when_saving
+        problems = publish_problems(record) if record.status == Status.PUBLISHED else []
+        if problems:
+            # Checked after the inlines are saved: the citations are an inline.
+            type(record)._base_manager.filter(pk=record.pk).update(status=Status.DRAFT)
+            record.status = Status.DRAFT
+            self.message_user(
+                request,
+                f"Saved as a draft, not published: {', '.join(problems)}.",
+                messages.ERROR,
+            )
         record.record_version(request.user, history_type="~" if change else "+")
 
     # History: everyone with access sees it, in words; only a publisher may revert.
