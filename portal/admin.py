@@ -33,6 +33,9 @@ def can_publish(request, model):
 
 def citations_inline(model):
     """An inline for a record's citations, picked by autocomplete."""
+    through = model.citations.through
+    # An inline row is titled by its str(): "Agreement_citations object (137)" otherwise.
+    through.__str__ = lambda row: str(row.citation)
     return type(
         f"{model.__name__}CitationInline",
         (admin.TabularInline,),
@@ -85,6 +88,46 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), citations_inline(self.model)]
+
+    # Fieldsets every kind shares, filled from its own fields.
+    NAME_FIELDS = ["name", "acronym", "code", "slug", "number", "aliases"]
+    STATUS_FIELDS = ["status", "incomplete", "conflicting", "note", "public_page"]
+    STAMP_FIELDS = ["created_at", "updated_at", "base_version"]
+
+    def get_fieldsets(self, request, obj=None):
+        fields = list(self.get_fields(request, obj))
+        relations = {
+            field.name
+            for field in self.model._meta.get_fields()
+            if field.is_relation and not field.auto_created
+        }
+        names = [name for name in self.NAME_FIELDS if name in fields]
+        status = [name for name in self.STATUS_FIELDS if name in fields]
+        stamps = [name for name in self.STAMP_FIELDS if name in fields]
+        links = [name for name in fields if name in relations]
+        date = [name for name in fields if name == "date"]
+        taken = {*names, *status, *stamps, *links, *date}
+        about = [name for name in fields if name not in taken]
+        fieldsets = [
+            (None, {"fields": names}),
+            ("What it is", {"fields": about}),
+            ("Date", {"fields": date}),
+            ("Links", {"fields": links}),
+            ("Status and notes", {"fields": status}),
+            ("Versions", {"fields": stamps, "classes": ["collapse"]}),
+        ]
+        return [(title, options) for title, options in fieldsets if options["fields"]]
+
+    def get_list_display(self, request):
+        # A date at the precision the source gives, never an invented day.
+        return [
+            "date_label" if name == "date_start" else name
+            for name in super().get_list_display(request)
+        ]
+
+    @admin.display(description="date", ordering="date_start")
+    def date_label(self, obj):
+        return obj.date.label() if obj.date else "—"
 
     def get_exclude(self, request, obj=None):
         if issubclass(self.model, DatedRecord):
