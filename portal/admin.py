@@ -3,17 +3,23 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_forms import DATE_FIELDS, DatedRecordAdminForm, RecordAdminForm
-from portal.history import RevertError, describe_changes, record_state, version_state
+from portal.history import (
+    RevertError,
+    deleted_versions,
+    describe_changes,
+    record_state,
+    version_state,
+)
 from portal.models import (
     Citation,
     DatedRecord,
@@ -320,6 +326,60 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/portal/revert.html", context)
+
+    # Deleted records: a publisher sees them and brings one back with its links.
+    change_list_template = "admin/portal/change_list.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name=f"{name}_deleted",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"may_see_deleted": can_publish(request, self.model)}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
+
+    def deleted_view(self, request):
+        if not can_publish(request, self.model):
+            raise PermissionDenied
+        deletions = deleted_versions(self.model)
+        if request.method == "POST":
+            chosen = next(
+                (row for row in deletions if str(row.history_id) == request.POST.get("version")),
+                None,
+            )
+            if chosen is None:
+                self.message_user(request, "That record is no longer deleted.", messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            try:
+                record = self.model.restore_deleted(chosen, user=request.user)
+            except (RevertError, IntegrityError) as problem:
+                self.message_user(
+                    request, f"“{chosen.instance}” cannot be restored: {problem}", messages.ERROR
+                )
+                return HttpResponseRedirect(request.path)
+            self.log_addition(request, record, "Restored after deletion")
+            self.message_user(
+                request,
+                f"Restored “{record}” as a draft, with its links and history.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(self.url_for("change", record.pk))
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Deleted {opts.verbose_name_plural}",
+            "opts": opts,
+            "deletions": deletions,
+        }
+        return TemplateResponse(request, "admin/portal/deleted.html", context)
 
     def url_for(self, view, *args):
         opts = self.model._meta

@@ -121,6 +121,17 @@ class HistoricalVersion(models.Model):
             record = self.instance_type._base_manager.filter(pk=self.id).first()
             if record is not None:
                 self.links = links_of(record)
+            else:
+                # A deletion: the links are gone with the record; keep the last version's,
+                # so that restoring the record brings them back.
+                previous = (
+                    type(self)
+                    ._default_manager.filter(id=self.id)
+                    .exclude(links=None)
+                    .order_by("-history_date", "-history_id")
+                    .first()
+                )
+                self.links = previous.links if previous is not None else None
         super().save(*args, **kwargs)
 
 
@@ -328,3 +339,13 @@ def apply_state(instance, state):
         set_inline_rows(instance, state["links"])
 
     return after_save
+
+
+def deleted_versions(model):
+    """The last version of each record of a kind that no longer exists (its deletion)."""
+    history = model.history.model._default_manager
+    gone = history.filter(history_type="-").exclude(id__in=model._base_manager.values("pk"))
+    latest = {}
+    for row in gone.order_by("history_date", "history_id").select_related("history_user"):
+        latest[row.id] = row
+    return sorted(latest.values(), key=lambda row: row.history_date, reverse=True)

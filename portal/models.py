@@ -164,6 +164,30 @@ class Record(models.Model):
                 del self.skip_history_when_saving
             return self.record_version(user, reason=f"Reverted to version {historical.version}")
 
+    @classmethod
+    def restore_deleted(cls, deletion, user=None):
+        """Bring a deleted record back from the version its deletion kept, as a draft.
+
+        Same id, so its history reads on; its links and inline rows come back with it.
+        A draft, so that publishing it again goes through the publish checks.
+        """
+        state = version_state(deletion)
+        last = cls.history.filter(id=deletion.id).order_by("-version").first()
+        record = deletion.instance
+        with transaction.atomic():
+            after_save = apply_state(record, state)
+            record.status = Status.DRAFT
+            record.version = last.version + 1
+            record.skip_history_when_saving = True
+            record._version_claimed = True
+            try:
+                record.save(force_insert=True)
+                after_save()
+            finally:
+                del record.skip_history_when_saving, record._version_claimed
+            record.record_version(user, reason="Restored after deletion", history_type="+")
+        return record
+
     def clean(self):
         super().clean()
         if not isinstance(self.aliases, list) or not all(
