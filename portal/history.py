@@ -54,9 +54,19 @@ def inline_relations(model):
     ]
 
 
+class StateEncoder(DjangoJSONEncoder):
+    """Dates, decimals, and values that are objects (a country code field's) as text."""
+
+    def default(self, o):
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
 def plain(value):
     """JSON-safe values, so a state read from the database equals one read from JSON."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(value, cls=StateEncoder))
 
 
 def field_values(instance, skip=()):
@@ -127,7 +137,7 @@ class HistoricalVersion(models.Model):
                 previous = (
                     type(self)
                     ._default_manager.filter(id=self.id)
-                    .exclude(links=None)
+                    .filter(links__isnull=False)
                     .order_by("-history_date", "-history_id")
                     .first()
                 )
