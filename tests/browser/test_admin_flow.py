@@ -72,7 +72,9 @@ def test_an_editor_adds_a_meeting_a_publisher_publishes_it(staff, open_as, shoot
     ).check()
     publisher.locator("select[name=action]").select_option("publish")
     publisher.get_by_role("button", name="Run").click()
-    expect(publisher.locator(".messagelist")).to_contain_text("1 record(s) set to published")
+    expect(publisher.locator(".messagelist")).to_contain_text(
+        "Set to published: meeting “1st Japan-Utopia ICT Policy Dialogue”"
+    )
     publisher.screenshot(path=str(shoot.folder / "admin-flow-02-publisher-publishes.png"))
 
     page.goto(dialogue.get_absolute_url())
@@ -89,3 +91,25 @@ def test_a_viewer_sees_the_record_but_has_no_save_button(staff, open_as, shoot):
     expect(viewer.get_by_role("button", name="Save", exact=True)).to_have_count(0)
     expect(viewer.get_by_text("Add another Meeting")).to_have_count(0)
     viewer.screenshot(path=str(shoot.folder / "admin-flow-03-viewer-read-only.png"))
+
+
+def test_a_second_editor_is_told_what_changed_and_keeps_what_they_typed(staff, open_as, shoot):
+    dialogue = DialogueFactory(name="Japan-Utopia ICT Policy Dialogue", description="As loaded.")
+    url = f"/admin/initiatives/dialogue/{dialogue.pk}/change/"
+    first, second = open_as("editor"), open_as("publisher")
+    first.goto(url)
+    second.goto(url)
+
+    first.locator("#id_description").fill("The editor's text.")
+    first.get_by_role("button", name="Save", exact=True).first.click()
+    expect(first.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    second.locator("#id_description").fill("The publisher's text.")
+    second.get_by_role("button", name="Save", exact=True).first.click()
+    errors = second.locator(".errornote, .errorlist.nonfield")
+    expect(errors.last).to_contain_text("editor saved this record")
+    expect(errors.last).to_contain_text("description: “As loaded.” → “The editor's text.”")
+    expect(second.locator("#id_description")).to_have_value("The publisher's text.")
+    shoot("conflict-message")
+    dialogue.refresh_from_db()
+    assert dialogue.description == "The editor's text."
