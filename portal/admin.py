@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
@@ -17,6 +18,7 @@ from portal.history import (
     RevertError,
     deleted_versions,
     describe_changes,
+    is_versioned,
     record_state,
     version_state,
 )
@@ -24,6 +26,8 @@ from portal.models import (
     Citation,
     DatedRecord,
     Figure,
+    PendingRevision,
+    RevisionStatus,
     Source,
     Status,
     Topic,
@@ -231,15 +235,44 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         obj.skip_history_when_saving = True
+        if change and not can_publish(request, self.model) and self.is_live(obj):
+            # An Editor's change to a published record waits for a Publisher: it is saved
+            # as usual, read back whole, then rolled back to a savepoint and kept aside.
+            obj._review_savepoint = transaction.savepoint()
         if change:
             obj.save_if_version(form.cleaned_data.get("base_version"))
         else:
             obj.save()
 
+    @staticmethod
+    def changes_the_record(form, formsets):
+        """Fields, links or inline rows changed; a meeting added inline is its own record
+        (a draft), not a change to its published dialogue."""
+        return form.has_changed() or any(
+            formset.has_changed() for formset in formsets if not is_versioned(formset.model)
+        )
+
+    def is_live(self, obj):
+        stored = self.model._base_manager.filter(pk=obj.pk).values_list("status", flat=True)
+        return stored.first() == Status.PUBLISHED
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         record = form.instance
         del record.skip_history_when_saving
+        savepoint = getattr(record, "_review_savepoint", None)
+        if savepoint is not None and self.changes_the_record(form, formsets):
+            proposed = record_state(record)
+            transaction.savepoint_rollback(savepoint)
+            base = self.model._base_manager.get(pk=record.pk).version
+            record._pending_revision = PendingRevision.objects.create(
+                content_type=ContentType.objects.get_for_model(record),
+                object_id=record.pk,
+                base_version=base,
+                proposed=proposed,
+                author=request.user,
+            )
+            return
         problems = publish_problems(record) if record.status == Status.PUBLISHED else []
         if problems:
             # Checked after the inlines are saved: the citations are an inline.
@@ -251,6 +284,22 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 messages.ERROR,
             )
         record.record_version(request.user, history_type="~" if change else "+")
+
+    def log_change(self, request, obj, message):
+        if getattr(obj, "_pending_revision", None) is None:
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        if getattr(obj, "_pending_revision", None) is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            f"Your change to “{obj}” waits for a Publisher's review; the public page shows "
+            "the published version until it is approved.",
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(self.url_for("change", obj.pk))
 
     # History: everyone with access sees it, in words; only a publisher may revert.
     object_history_list_template = "admin/portal/object_history_list.html"
@@ -419,3 +468,97 @@ class CitationAdmin(SimpleHistoryAdmin):
     @admin.display(description="quote")
     def short_quote(self, citation):
         return citation.quote[:100]
+
+
+@admin.register(PendingRevision)
+class ReviewAdmin(admin.ModelAdmin):
+    """The Review page: every change to a published record waiting for a Publisher."""
+
+    list_display = ["record_link", "kind", "author", "created_at", "status", "decided_by"]
+    list_filter = ["status", "content_type"]
+    list_select_related = ["content_type", "author", "decided_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("content_type", "author")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided on the review page, never edited
+
+    @admin.display(description="record")
+    def record_link(self, revision):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:portal_pendingrevision_review", args=[revision.pk]),
+            revision.record or f"#{revision.object_id} (deleted)",
+        )
+
+    @admin.display(description="kind")
+    def kind(self, revision):
+        return revision.content_type.name
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="portal_pendingrevision_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if "status__exact" not in request.GET and not request.GET.get("_changelist_filters"):
+            query = request.GET.copy()
+            query["status__exact"] = RevisionStatus.PENDING
+            request.GET = query
+        return super().changelist_view(request, {"title": "Review", **(extra_context or {})})
+
+    def review_view(self, request, pk):
+        revision = get_object_or_404(self.get_queryset(request), pk=pk)
+        model = revision.content_type.model_class()
+        if not self.has_view_permission(request, revision):
+            raise PermissionDenied
+        may_decide = request.user.has_perm(f"{model._meta.app_label}.publish_record")
+        record = model._base_manager.filter(pk=revision.object_id).first()
+        error = None
+        if request.method == "POST" and revision.status == RevisionStatus.PENDING:
+            if not may_decide:
+                raise PermissionDenied
+            comment = request.POST.get("comment", "").strip()
+            if "_approve" in request.POST:
+                try:
+                    revision.approve(request.user, comment)
+                except VersionConflict:
+                    error = (
+                        "The record was saved after this change was asked for, so it was not "
+                        "applied. Reject it with a comment, and the Editor can make it again."
+                    )
+                except RevertError as problem:
+                    error = f"This change cannot be applied: {problem}"
+                else:
+                    self.message_user(request, f"Approved: {revision}.", messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:portal_pendingrevision_changelist"))
+            elif "_reject" in request.POST:
+                revision.reject(request.user, comment)
+                self.message_user(request, f"Rejected: {revision}.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:portal_pendingrevision_changelist"))
+        changes = describe_changes(model, record_state(record), revision.proposed) if record else []
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review: {revision}",
+            "opts": self.model._meta,
+            "revision": revision,
+            "record": record,
+            "record_url": reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+                args=[revision.object_id],
+            ),
+            "changes": changes,
+            "moved_on": record is not None and record.version != revision.base_version,
+            "may_decide": may_decide and revision.status == RevisionStatus.PENDING,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/portal/review.html", context)

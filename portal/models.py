@@ -2,7 +2,11 @@
 
 import hashlib
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
@@ -451,3 +455,87 @@ class Figure(SlugRecord):
 
     def get_absolute_url(self):
         return reverse("portal:figure-detail", args=[self.slug])
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class PendingRevisionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=RevisionStatus.PENDING)
+
+    def for_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+
+
+class PendingRevision(models.Model):
+    """An Editor's change to a published record, kept aside until a Publisher approves it.
+
+    `proposed` is the whole record as the Editor saved it (fields, links, inline rows, in
+    the shape of portal/history.py); the public keeps the published version meanwhile.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    base_version = models.PositiveIntegerField()
+    proposed = models.JSONField(encoder=DjangoJSONEncoder)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions_asked",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="Why, for the Editor who asked.")
+
+    objects = PendingRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="pendingrevision_record_idx")
+        ]
+
+    def __str__(self):
+        return f"Change to {self.content_type.name} “{self.record}” by {self.author or 'someone'}"
+
+    def approve(self, user, comment=""):
+        """Apply the change as a new version of the record; VersionConflict if it moved on."""
+        record = self.content_type.model_class()._base_manager.get(pk=self.object_id)
+        with transaction.atomic():
+            after_save = apply_state(record, self.proposed)
+            record.skip_history_when_saving = True
+            try:
+                record.save_if_version(self.base_version)
+                after_save()
+            finally:
+                del record.skip_history_when_saving
+            reason = f"Approved by {user}" + (f": {comment}" if comment else "")
+            record.record_version(self.author, reason=reason)
+            self.decide(RevisionStatus.APPROVED, user, comment)
+        return record
+
+    def reject(self, user, comment=""):
+        self.decide(RevisionStatus.REJECTED, user, comment)
+
+    def decide(self, status, user, comment):
+        self.status, self.decided_by, self.comment = status, user, comment
+        self.decided_at = timezone.now()
+        self.save()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from initiatives.models import Dialogue
+from portal.models import Status
 from portal.partial_dates import DateSpan
 from tests.editorial.test_versions import change_url, edit, role_client
 from tests.factories import AgreementFactory, DialogueFactory, MeetingFactory
@@ -22,7 +23,7 @@ def publisher(db):
 
 
 def test_the_change_form_is_in_fieldsets_with_aliases_one_a_line(editor):
-    dialogue = DialogueFactory(aliases=["JUD", "Utopia dialogue"])
+    dialogue = DialogueFactory(status=Status.DRAFT, aliases=["JUD", "Utopia dialogue"])
     page = editor.get(change_url(dialogue)).content.decode()
     for title in ("What it is", "Links", "Status and notes"):
         assert f">{title}<" in page
@@ -62,7 +63,7 @@ def test_a_duplicate_meeting_number_names_the_meeting_and_its_dialogue(publisher
 
 
 def test_a_fiscal_year_is_read_in_any_case_and_a_bad_date_is_explained(editor):
-    dialogue = DialogueFactory()
+    dialogue = DialogueFactory(status=Status.DRAFT)
     assert edit(editor, dialogue, date="fy2024").status_code == 302
     dialogue.refresh_from_db()
     assert dialogue.date.iso() == "FY2024"

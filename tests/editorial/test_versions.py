@@ -81,7 +81,7 @@ def latest(record):
 
 @pytest.mark.django_db
 def test_a_revert_makes_a_new_higher_version_and_an_old_form_is_refused(editor, publisher):
-    dialogue = DialogueFactory(description="One.")
+    dialogue = DialogueFactory(status=Status.DRAFT, description="One.")
     edit(editor, dialogue, description="Two.")
     dialogue.refresh_from_db()
     first = dialogue.history.order_by("history_date").first()
@@ -105,7 +105,7 @@ def test_a_revert_makes_a_new_higher_version_and_an_old_form_is_refused(editor, 
 
 @pytest.mark.django_db
 def test_a_save_without_its_base_version_is_refused(editor):
-    dialogue = DialogueFactory(description="Kept.")
+    dialogue = DialogueFactory(status=Status.DRAFT, description="Kept.")
     data = form_data(editor.get(change_url(dialogue)))
     del data["base_version"]
     response = editor.post(change_url(dialogue), {**data, "description": "Unsafe."})
@@ -117,7 +117,7 @@ def test_a_save_without_its_base_version_is_refused(editor):
 
 @pytest.mark.django_db
 def test_a_refused_editor_may_save_again_on_purpose(editor, publisher):
-    dialogue = DialogueFactory(description="Before.")
+    dialogue = DialogueFactory(status=Status.DRAFT, description="Before.")
     stale = form_data(editor.get(change_url(dialogue)))
     edit(publisher, dialogue, description="Theirs.")
     refused = editor.post(change_url(dialogue), {**stale, "description": "Mine."})
@@ -191,7 +191,7 @@ def add_topic_form(client, record, topic):
 
 @pytest.mark.django_db
 def test_a_change_to_links_alone_is_a_version_with_words(editor):
-    dialogue = DialogueFactory()
+    dialogue = DialogueFactory(status=Status.DRAFT)
     topic = TopicFactory(name="Open RAN")
     response = editor.post(change_url(dialogue), add_topic_form(editor, dialogue, topic))
     assert response.status_code == 302
@@ -210,7 +210,7 @@ def party_form(client, agreement, **rows):
 
 @pytest.mark.django_db
 def test_agreement_parties_are_part_of_each_version_and_of_its_diff(editor):
-    agreement = AgreementFactory()
+    agreement = AgreementFactory(status=Status.DRAFT)
     vietnam = CountryFactory(code="VN", name="Vietnam")
     data = party_form(
         editor,
@@ -235,7 +235,7 @@ def test_agreement_parties_are_part_of_each_version_and_of_its_diff(editor):
 
 @pytest.mark.django_db
 def test_the_history_names_dates_at_their_precision_and_no_storage_fields(editor):
-    dialogue = DialogueFactory()
+    dialogue = DialogueFactory(status=Status.DRAFT)
     edit(editor, dialogue, date="2024-04")
     edit(editor, dialogue, date="fy2025")
     page = editor.get(history_url(dialogue)).content.decode()
@@ -247,7 +247,7 @@ def test_the_history_names_dates_at_their_precision_and_no_storage_fields(editor
 
 @pytest.mark.django_db
 def test_changed_by_is_plain_text_for_those_who_may_not_open_users(editor):
-    dialogue = DialogueFactory()
+    dialogue = DialogueFactory(status=Status.DRAFT)
     edit(editor, dialogue, description="Edited.")
     page = editor.get(history_url(dialogue)).content.decode()
     assert "/admin/auth/user/" not in page
@@ -289,7 +289,7 @@ def test_a_revert_restores_fields_topics_citations_and_parties(editor, publisher
 
 @pytest.mark.django_db
 def test_an_editor_sees_a_version_but_may_not_revert(editor):
-    dialogue = DialogueFactory(description="One.")
+    dialogue = DialogueFactory(status=Status.DRAFT, description="One.")
     first = latest(dialogue)
     edit(editor, dialogue, description="Two.")
     page = editor.get(version_url(dialogue, first))

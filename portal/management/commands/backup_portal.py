@@ -31,6 +31,7 @@ LOAD_ORDER = [
     "initiatives.AgreementParty",
     "initiatives.Initiative",
     "initiatives.Statistic",
+    "portal.PendingRevision",  # changes waiting for review, which name any record
 ]
 
 
@@ -54,7 +55,7 @@ def backup_models():
     } - set(records)
     if missing:
         raise CommandError(f"backup_portal does not know where to put {sorted(map(str, missing))}")
-    history = [model.history.model for model in records]
+    history = [model.history.model for model in records if hasattr(model, "history")]
     # The admin's action log: who added, changed or deleted what, by content type.
     return [get_user_model(), *records, *history, LogEntry]
 
