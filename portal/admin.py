@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -35,6 +36,26 @@ from portal.models import (
 )
 from portal.publishing import describe, linked_drafts, publish_problems
 from portal.resources import resource_for
+
+
+def chooser_label(record):
+    """How a record reads in a chooser: a framework with its parent ("ITU-T SG 16")."""
+    label = str(record)
+    parent = getattr(record, "parent", None) if record._meta.model_name == "framework" else None
+    if parent is not None and str(parent) not in label:
+        return f"{parent} {label}"
+    return label
+
+
+class ChooserAutocompleteJsonView(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": chooser_label(obj)}
+
+
+# The admin's autocomplete answers with str(record); a bare "SG 16" does not say which.
+admin.site.autocomplete_view = lambda request: ChooserAutocompleteJsonView.as_view(
+    admin_site=admin.site
+)(request)
 
 
 def can_publish(request, model):
@@ -127,6 +148,12 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
             ("Versions", {"fields": stamps, "classes": ["collapse"]}),
         ]
         return [(title, options) for title, options in fieldsets if options["fields"]]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "label_from_instance"):
+            field.label_from_instance = chooser_label
+        return field
 
     def get_list_display(self, request):
         # A date at the precision the source gives, never an invented day.

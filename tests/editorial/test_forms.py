@@ -93,3 +93,22 @@ def test_import_and_export_pages_have_the_admin_breadcrumbs(publisher):
     for view in ("import", "export"):
         page = publisher.get(reverse(f"admin:initiatives_dialogue_{view}")).content.decode()
         assert '<ol class="breadcrumbs">' in page
+
+
+def test_framework_choosers_name_the_parent(editor):
+    from tests.factories import FrameworkFactory
+
+    itu_t = FrameworkFactory(name="ITU Telecommunication Standardization Sector", acronym="ITU-T")
+    sg16 = FrameworkFactory(name="Study Group 16", acronym="SG 16", parent=itu_t)
+    dialogue = DialogueFactory(status="draft", framework=sg16)
+    assert "ITU-T SG 16" in editor.get(change_url(dialogue)).content.decode()
+    answer = editor.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "SG 16",
+            "app_label": "initiatives",
+            "model_name": "dialogue",
+            "field_name": "framework",
+        },
+    ).json()
+    assert [result["text"] for result in answer["results"]] == ["ITU-T SG 16"]
