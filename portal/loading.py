@@ -457,6 +457,9 @@ class Loader:
             instance.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as error:
             raise FixtureError(format_validation_error(error)) from None
+        # One version once the links and inline rows are set too (portal/history.py).
+        instance.skip_history_when_saving = True
+        created = instance.pk is None
         instance.save()
         if "topics" in kind.many_fields:
             instance.topics.set([self.resolve(Topic, key, "topics") for key in state["topics"]])
@@ -469,6 +472,10 @@ class Loader:
             self.apply_appointments(instance, state["appointments"])
         if kind.model is Agreement:
             self.apply_parties(instance, state["parties"])
+        del instance.skip_history_when_saving
+        instance.record_version(
+            reason=instance._change_reason, history_type="+" if created else "~"
+        )
 
     def apply_appointments(self, person, appointments):
         person.appointments.all().delete()

@@ -2,13 +2,19 @@
 
 import hashlib
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from portal.history import HistoricalVersion, apply_state, version_state
 from portal.links import link_loading
 from portal.partial_dates import DAY, FISCAL_YEAR, MONTH, YEAR, DateSpan, period_end
 from portal.source_text import load_source, normalize
@@ -28,6 +34,14 @@ class DatePrecision(models.TextChoices):
 
 def citations_prefetch(lookup="citations"):
     return Prefetch(lookup, queryset=Citation.objects.select_related("footnote"))
+
+
+class VersionConflict(Exception):
+    """The record was saved by someone else after the form was opened at `base`."""
+
+    def __init__(self, base):
+        super().__init__(f"The record is no longer at version {base}.")
+        self.base = base
 
 
 class RecordQuerySet(models.QuerySet):
@@ -75,13 +89,17 @@ class Record(models.Model):
     # Digest of the fixture data as last loaded: a record whose current state no
     # longer matches it was edited by a person, and a reload leaves it alone.
     loaded_digest = models.CharField(max_length=64, blank=True, editable=False)
-    # Counts saves, so that an admin form saved over someone else's newer save is refused.
+    # Counts saves and only grows (a revert is a new, higher version): an admin form
+    # saves only if the record is still at the version the form was opened at.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = RecordQuerySet.as_manager()
-    history = HistoricalRecords(inherit=True, excluded_fields=["loaded_digest"])
+    # Each version's row also holds the record's links and inline rows (portal/history.py).
+    history = HistoricalRecords(
+        inherit=True, excluded_fields=["loaded_digest"], bases=[HistoricalVersion]
+    )
 
     # How the sides of the link graph read on this kind's page: {side name: label}.
     link_labels = {}
@@ -97,9 +115,93 @@ class Record(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if self.pk is not None and not getattr(self, "_version_claimed", False):
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
+
+    def save_if_version(self, base, **kwargs):
+        """Save only if the record is still at version `base`, the one the editor opened.
+
+        The check is the UPDATE itself (`... WHERE version = base`): of two saves from
+        the same base, the database lets exactly one through; the other raises
+        VersionConflict. On PostgreSQL the claimed row stays locked until the transaction
+        ends, so the fields, links and inline rows saved after it are one version.
+        """
+        if base is None:
+            raise VersionConflict(None)
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = (
+                type(self)._base_manager.filter(pk=self.pk, version=base).update(version=base + 1)
+            )
+            if not claimed:
+                raise VersionConflict(base)
+            self.version = base + 1
+            self._version_claimed = True
+            try:
+                self.save(**kwargs)
+            finally:
+                del self._version_claimed
+
+    def record_version(self, user=None, reason=None, history_type="~"):
+        """Write the version as it stands now: fields, links and inline rows together.
+
+        Saves that change links or inline rows run with `skip_history_when_saving`, then
+        call this once, so a version never holds the links from before the save.
+        """
+        history_model = type(self).history.model
+        if user is None:
+            request = getattr(HistoricalRecords.context, "request", None)
+            user = getattr(request, "user", None)
+            user = user if user is not None and user.is_authenticated else None
+        values = {
+            field.attname: getattr(self, field.attname) for field in history_model.tracked_fields
+        }
+        return history_model.objects.create(
+            history_date=timezone.now(),
+            history_type=history_type,
+            history_user=user,
+            history_change_reason=reason,
+            **values,
+        )
+
+    def revert_to(self, historical, base, user=None):
+        """Restore a version's fields, links and inline rows, as a new, higher version.
+
+        The status stays as it is: publishing is a separate act, with its own checks.
+        """
+        with transaction.atomic():
+            after_save = apply_state(self, version_state(historical))
+            self.skip_history_when_saving = True
+            try:
+                self.save_if_version(base)
+                after_save()
+            finally:
+                del self.skip_history_when_saving
+            return self.record_version(user, reason=f"Reverted to version {historical.version}")
+
+    @classmethod
+    def restore_deleted(cls, deletion, user=None):
+        """Bring a deleted record back from the version its deletion kept, as a draft.
+
+        Same id, so its history reads on; its links and inline rows come back with it.
+        A draft, so that publishing it again goes through the publish checks.
+        """
+        state = version_state(deletion)
+        last = cls.history.filter(id=deletion.id).order_by("-version").first()
+        record = deletion.instance
+        with transaction.atomic():
+            after_save = apply_state(record, state)
+            record.status = Status.DRAFT
+            record.version = last.version + 1
+            record.skip_history_when_saving = True
+            record._version_claimed = True
+            try:
+                record.save(force_insert=True)
+                after_save()
+            finally:
+                del record.skip_history_when_saving, record._version_claimed
+            record.record_version(user, reason="Restored after deletion", history_type="+")
+        return record
 
     def clean(self):
         super().clean()
@@ -402,3 +504,87 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.url}"
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class PendingRevisionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=RevisionStatus.PENDING)
+
+    def for_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+
+
+class PendingRevision(models.Model):
+    """An Editor's change to a published record, kept aside until a Publisher approves it.
+
+    `proposed` is the whole record as the Editor saved it (fields, links, inline rows, in
+    the shape of portal/history.py); the public keeps the published version meanwhile.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    base_version = models.PositiveIntegerField()
+    proposed = models.JSONField(encoder=DjangoJSONEncoder)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions_asked",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="Why, for the Editor who asked.")
+
+    objects = PendingRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="pendingrevision_record_idx")
+        ]
+
+    def __str__(self):
+        return f"Change to {self.content_type.name} “{self.record}” by {self.author or 'someone'}"
+
+    def approve(self, user, comment=""):
+        """Apply the change as a new version of the record; VersionConflict if it moved on."""
+        record = self.content_type.model_class()._base_manager.get(pk=self.object_id)
+        with transaction.atomic():
+            after_save = apply_state(record, self.proposed)
+            record.skip_history_when_saving = True
+            try:
+                record.save_if_version(self.base_version)
+                after_save()
+            finally:
+                del record.skip_history_when_saving
+            reason = f"Approved by {user}" + (f": {comment}" if comment else "")
+            record.record_version(self.author, reason=reason)
+            self.decide(RevisionStatus.APPROVED, user, comment)
+        return record
+
+    def reject(self, user, comment=""):
+        self.decide(RevisionStatus.REJECTED, user, comment)
+
+    def decide(self, status, user, comment):
+        self.status, self.decided_by, self.comment = status, user, comment
+        self.decided_at = timezone.now()
+        self.save()

@@ -77,7 +77,9 @@ def test_an_editor_adds_a_meeting_a_publisher_publishes_it(staff, open_as, shoot
     ).check()
     publisher.locator("select[name=action]").select_option("publish")
     publisher.get_by_role("button", name="Run").click()
-    expect(publisher.locator(".messagelist")).to_contain_text("1 record(s) set to published")
+    expect(publisher.locator(".messagelist")).to_contain_text(
+        "Set to published: meeting “1st Japan-Utopia ICT Policy Dialogue”"
+    )
     publisher.screenshot(path=str(shoot.folder / "admin-flow-02-publisher-publishes.png"))
 
     page.goto(dialogue.get_absolute_url())
@@ -94,3 +96,56 @@ def test_a_viewer_sees_the_record_but_has_no_save_button(staff, open_as, shoot):
     expect(viewer.get_by_role("button", name="Save", exact=True)).to_have_count(0)
     expect(viewer.get_by_text("Add another Meeting")).to_have_count(0)
     viewer.screenshot(path=str(shoot.folder / "admin-flow-03-viewer-read-only.png"))
+
+
+def test_a_second_editor_is_told_what_changed_and_keeps_what_they_typed(staff, open_as, shoot):
+    dialogue = DialogueFactory(
+        name="Japan-Utopia ICT Policy Dialogue", description="As loaded.", status=Status.DRAFT
+    )
+    url = f"/admin/initiatives/dialogue/{dialogue.pk}/change/"
+    first, second = open_as("editor"), open_as("publisher")
+    first.goto(url)
+    second.goto(url)
+
+    first.locator("#id_description").fill("The editor's text.")
+    first.get_by_role("button", name="Save", exact=True).first.click()
+    expect(first.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    second.locator("#id_description").fill("The publisher's text.")
+    second.get_by_role("button", name="Save", exact=True).first.click()
+    errors = second.locator(".errornote, .errorlist.nonfield")
+    expect(errors.last).to_contain_text("editor saved this record")
+    expect(errors.last).to_contain_text("description: “As loaded.” → “The editor's text.”")
+    expect(second.locator("#id_description")).to_have_value("The publisher's text.")
+    shoot("conflict-message")
+    dialogue.refresh_from_db()
+    assert dialogue.description == "The editor's text."
+
+
+def test_a_publisher_approves_an_editors_change_to_a_live_record(staff, open_as, shoot, page):
+    dialogue = DialogueFactory(name="Japan-Utopia ICT Policy Dialogue", description="As published.")
+
+    editor = open_as("editor")
+    editor.goto(f"/admin/initiatives/dialogue/{dialogue.pk}/change/")
+    editor.locator("#id_description").fill("A reviewed improvement.")
+    editor.get_by_role("button", name="Save", exact=True).first.click()
+    expect(editor.locator(".messagelist")).to_contain_text("waits for a Publisher's review")
+
+    page.goto(dialogue.get_absolute_url())
+    expect(page.locator("main")).to_contain_text("As published.")
+    expect(page.locator("main")).not_to_contain_text("A reviewed improvement.")
+
+    publisher = open_as("publisher")
+    publisher.goto("/admin/portal/pendingrevision/")
+    publisher.get_by_role("link", name="Japan-Utopia ICT Policy Dialogue").click()
+    expect(publisher.locator(".review-changes")).to_contain_text(
+        "description: “As published.” → “A reviewed improvement.”"
+    )
+    publisher.locator("#id_comment").fill("Checked against the source.")
+    shoot("publisher-reviews")
+    publisher.get_by_role("button", name="Approve and publish").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("Approved")
+
+    page.goto(dialogue.get_absolute_url())
+    expect(page.locator("main")).to_contain_text("A reviewed improvement.")
+    shoot("public-page-after-approval")

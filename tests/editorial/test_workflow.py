@@ -102,7 +102,7 @@ def test_only_editors_and_publishers_may_add(client_class, role, expected):
 
 
 def test_an_editor_saves_a_change(editor):
-    dialogue = DialogueFactory(name="Japan-Utopia ICT Policy Dialogue")
+    dialogue = DialogueFactory(status=Status.DRAFT, name="Japan-Utopia ICT Policy Dialogue")
     response = edit(editor, dialogue, description="Edited by an editor.")
     assert response.status_code == 302, response.context["adminform"].form.errors
     dialogue.refresh_from_db()
@@ -185,7 +185,7 @@ def test_the_role_groups_hold_exactly_their_permissions():
 
 
 def test_every_change_is_recorded_with_who_and_what(editor):
-    dialogue = DialogueFactory(description="First.")
+    dialogue = DialogueFactory(status=Status.DRAFT, description="First.")
     edit(editor, dialogue, description="Second.")
     latest, previous = dialogue.history.order_by("-history_date")[:2]
     assert latest.history_user.username == "editor"
@@ -201,11 +201,13 @@ def revert(client, dialogue, history_entry):
     url = reverse(
         "admin:initiatives_dialogue_simple_history", args=[dialogue.pk, history_entry.history_id]
     )
-    return client.post(url, form_data(client.get(url)))
+    assert client.get(url).status_code == 200
+    dialogue.refresh_from_db()
+    return client.post(url, {"base_version": dialogue.version})
 
 
 def test_a_publisher_reverts_to_an_earlier_version(editor, publisher):
-    dialogue = DialogueFactory(description="The text as loaded.")
+    dialogue = DialogueFactory(status=Status.DRAFT, description="The text as loaded.")
     original = dialogue.history.earliest("history_date")
     edit(editor, dialogue, description="A mistaken edit.")
     response = revert(publisher, dialogue, original)
@@ -216,7 +218,7 @@ def test_a_publisher_reverts_to_an_earlier_version(editor, publisher):
 
 
 def test_an_editor_cannot_revert(editor):
-    dialogue = DialogueFactory(description="The text as loaded.")
+    dialogue = DialogueFactory(status=Status.DRAFT, description="The text as loaded.")
     original = dialogue.history.earliest("history_date")
     edit(editor, dialogue, description="Edited.")
     url = reverse(
@@ -231,7 +233,7 @@ def test_an_editor_cannot_revert(editor):
 
 
 def test_a_second_concurrent_save_is_refused_with_what_changed(editor, publisher):
-    dialogue = DialogueFactory(description="Before either edit.")
+    dialogue = DialogueFactory(status=Status.DRAFT, description="Before either edit.")
     url = admin_url("change", dialogue.pk)
     first_form = form_data(editor.get(url))
     second_form = form_data(publisher.get(url))
@@ -249,7 +251,7 @@ def test_a_second_concurrent_save_is_refused_with_what_changed(editor, publisher
 
 
 def test_a_save_after_reopening_goes_through(editor, publisher):
-    dialogue = DialogueFactory()
+    dialogue = DialogueFactory(status=Status.DRAFT)
     edit(editor, dialogue, description="One.")
     assert edit(publisher, dialogue, description="Two.").status_code == 302
     dialogue.refresh_from_db()
@@ -257,7 +259,7 @@ def test_a_save_after_reopening_goes_through(editor, publisher):
 
 
 def test_a_date_is_entered_at_its_precision_and_a_bad_one_is_a_form_error(editor):
-    dialogue = DialogueFactory()
+    dialogue = DialogueFactory(status=Status.DRAFT)
     edit(editor, dialogue, date="FY2023")
     dialogue.refresh_from_db()
     assert dialogue.date.iso() == "FY2023"
@@ -269,7 +271,7 @@ def test_a_date_is_entered_at_its_precision_and_a_bad_one_is_a_form_error(editor
 
 
 def test_an_editor_adds_a_meeting_inline_as_a_draft(editor):
-    dialogue = DialogueFactory()
+    dialogue = DialogueFactory(status=Status.DRAFT)
     data = form_data(editor.get(admin_url("change", dialogue.pk)))
     data.update(
         {

@@ -3,6 +3,7 @@ import itertools
 import json
 
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
@@ -30,6 +31,7 @@ LOAD_ORDER = [
     "initiatives.AgreementParty",
     "initiatives.Initiative",
     "initiatives.Statistic",
+    "portal.PendingRevision",  # changes waiting for review, which name any record
 ]
 
 
@@ -53,13 +55,15 @@ def backup_models():
     } - set(records)
     if missing:
         raise CommandError(f"backup_portal does not know where to put {sorted(map(str, missing))}")
-    history = [model.history.model for model in records]
-    return [get_user_model(), *records, *history]
+    history = [model.history.model for model in records if hasattr(model, "history")]
+    # The admin's action log: who added, changed or deleted what, by content type.
+    return [get_user_model(), *records, *history, LogEntry]
 
 
 class Command(BaseCommand):
     help = (
-        "Write the whole portal — records, citations, their history and the users — to one "
+        "Write the whole portal — records, citations, their history, the users and the admin's "
+        "action log — to one "
         "JSON file, foreign keys as natural keys. restore_portal reads it into an empty database."
     )
 

@@ -1,0 +1,64 @@
+"""What a record needs before it is published, and the drafts it links to.
+
+Read from each kind's _meta: every kind that has citations needs one; a record whose
+parent it cascades from (a meeting's dialogue) needs that parent published; and the
+kinds listed in REQUIRED_ROWS need those inline rows (an agreement, its parties).
+"""
+
+from django.db import models
+
+from portal.history import inline_relations, is_versioned, link_fields
+from portal.models import Status
+
+# Inline rows a kind cannot be published without: "an agreement without parties".
+REQUIRED_ROWS = {"initiatives.agreement": "parties"}
+
+
+def parent_fields(model):
+    """Foreign keys to the record this one lives under (a meeting's dialogue)."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one
+        and not field.null
+        and field.remote_field.on_delete is models.CASCADE
+        and is_versioned(field.related_model)
+    ]
+
+
+def publish_problems(record):
+    """Why the record may not be published, in words; empty if it may."""
+    problems = []
+    names = {field.name for field in link_fields(type(record))}
+    if "citations" in names and not record.citations.exists():
+        problems.append("it has no citation")
+    rows = REQUIRED_ROWS.get(record._meta.label_lower)
+    if rows and not getattr(record, rows).exists():
+        kind = record._meta.get_field(rows).related_model._meta.verbose_name_plural
+        problems.append(f"it has no {str(kind).removeprefix('agreement ')}")
+    for field in parent_fields(type(record)):
+        parent = getattr(record, field.name)
+        if parent.status != Status.PUBLISHED:
+            problems.append(f"its {field.verbose_name} “{parent}” is a draft")
+    return problems
+
+
+def linked_drafts(record):
+    """The draft records this one links to: they would be missing from its public page."""
+    drafts = []
+    for field in record._meta.concrete_fields:
+        if field.many_to_one and is_versioned(field.related_model):
+            linked = getattr(record, field.name)
+            if linked is not None and linked.status == Status.DRAFT:
+                drafts.append(linked)
+    for field in link_fields(type(record)):
+        if is_versioned(field.related_model):
+            drafts += list(getattr(record, field.name).filter(status=Status.DRAFT))
+    for relation in inline_relations(type(record)):  # an agreement's parties
+        for row in getattr(record, relation.name).all():
+            drafts += [draft for draft in linked_drafts(row) if draft not in drafts]
+    return drafts
+
+
+def describe(record):
+    return f"{record._meta.verbose_name} “{record}”"
