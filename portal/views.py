@@ -1,6 +1,21 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import InvalidPage
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
+from portal.api.explore import csv_text, row_data
+from portal.explore import (
+    DOWNLOAD_LIMIT,
+    LIST_PARAMS,
+    SINGLE_PARAMS,
+    YEAR_HELP,
+    Problem,
+    Suggestion,
+    explore,
+)
+from portal.explore import ORDERINGS as EXPLORE_ORDERINGS
 from portal.facets import build_facets
 from portal.links import shown_links
 from portal.models import Status
@@ -143,3 +158,127 @@ class MapView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(map_context())
         return context
+
+
+class ExploreView(TemplateView):
+    """Every kind of record at once, with multi-select facets kept in the URL; the current
+    view downloads whole as CSV or JSON (?format=csv, ?format=json)."""
+
+    template_name = "explore.html"
+    downloads = ("csv", "json")
+
+    def get(self, request, *args, **kwargs):
+        params = request.GET.copy()
+        download = params.pop("format", [""])[-1]
+        try:
+            self.exploration = explore(params=params, everything=download in self.downloads)
+        except InvalidPage as error:
+            raise Http404(f"No such page: {error}") from None
+        if download in self.downloads:
+            return self.download(download)
+        if download:
+            self.exploration.problems.append(
+                Problem(
+                    "format",
+                    download,
+                    f"No download as “{download}”.",
+                    [Suggestion(name, name.upper()) for name in self.downloads],
+                )
+            )
+        response = super().get(request, *args, **kwargs)
+        if self.exploration.problems:
+            response.status_code = 400
+        return response
+
+    def download(self, download):
+        exploration = self.exploration
+        if exploration.problems or exploration.total > DOWNLOAD_LIMIT:
+            reasons = [f"{p.param}={p.value}: {p.reason}" for p in exploration.problems]
+            if exploration.total > DOWNLOAD_LIMIT:
+                reasons.append(
+                    f"{exploration.total} records; a download holds at most {DOWNLOAD_LIMIT}."
+                )
+            return HttpResponse("\n".join(reasons), status=400, content_type="text/plain")
+        if download == "csv":
+            response = HttpResponse(
+                csv_text(exploration.rows, self.request), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = JsonResponse(
+                {
+                    "count": exploration.total,
+                    "query": exploration.selection.query_items(),
+                    "results": [row_data(row, self.request) for row in exploration.rows],
+                },
+                json_dumps_params={"ensure_ascii": False},
+            )
+        response["Content-Disposition"] = f'attachment; filename="explore.{download}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        exploration = self.exploration
+        selection = exploration.selection
+        query = selection.query()
+        context.update(
+            exploration=exploration,
+            selection=selection,
+            chosen=selection.chosen(),
+            query=query,
+            orderings=[
+                (key, label, selection.query(leave_out="ordering"), key == selection.ordering)
+                for key, label in EXPLORE_ORDERINGS.items()
+            ],
+            problems=[
+                (
+                    problem,
+                    [
+                        (hint, suggestion_query(selection, problem, hint))
+                        for hint in problem.suggestions
+                    ],
+                )
+                for problem in exploration.problems
+            ],
+            page_links=page_links(exploration.page, query) if exploration.page else [],
+            download_limit=DOWNLOAD_LIMIT,
+            page_obj=exploration.page,
+            year_help=YEAR_HELP,
+            year_options=year_options(exploration),
+        )
+        return context
+
+
+def suggestion_query(selection, problem, suggestion):
+    """The current query with the suggested value in place of the wrong one; None for a
+    suggestion that is not a value (an unknown parameter's likely name)."""
+    if problem.param == "format":
+        return f"{selection.query()}&format={suggestion.value}"
+    if problem.param in SINGLE_PARAMS:
+        return selection.query(leave_out=problem.param) + f"&{problem.param}={suggestion.value}"
+    if problem.param in LIST_PARAMS:
+        items = selection.query_items()
+        wanted = (problem.param, suggestion.value)
+        return urlencode(items if wanted in items else [*items, wanted])
+    return None
+
+
+def year_options(exploration):
+    """Every year a record overlaps, with its count, and a chosen year even without one."""
+    counts = dict(exploration.years)
+    selection = exploration.selection
+    for year in (selection.year_from, selection.year_to):
+        if year is not None:
+            counts.setdefault(year, 0)
+    return sorted(counts.items())
+
+
+def page_links(page, query):
+    """(label, query or None for the current page or a gap) for numbered pagination."""
+    links = []
+    prefix = f"{query}&" if query else ""
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append((number, None, False))
+        else:
+            links.append((number, f"{prefix}page={number}", number == page.number))
+    return links

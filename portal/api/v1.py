@@ -13,6 +13,7 @@ from initiatives.api.views import (
     MeetingViewSet,
     StatisticViewSet,
 )
+from portal.api.explore import ExploreView
 from portal.api.fields import register_api_basename
 from portal.api.views import FigureViewSet, SearchView, SourceViewSet, TopicViewSet
 
@@ -45,6 +46,7 @@ router.register("figures", FigureViewSet)
 
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
+    path("explore/", ExploreView.as_view(), name="explore"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
     *router.urls,
