@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, DateField, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Lower, NullIf
 
 from countries.models import Country, Region
 from frameworks.models import Framework
@@ -322,6 +322,9 @@ class Selection:
     page: str = "1"
     # pks a chosen value stands for: param -> {model: set of pks}
     targets: dict = field(default_factory=dict)
+    # The kinds looked at (the timeline: the dated ones), and whether only dated records.
+    universe: tuple = tuple(RECORD_KINDS)
+    dated_only: bool = False
 
     @property
     def years(self):
@@ -374,7 +377,7 @@ class Selection:
         return found
 
 
-def read_params(params, vocabularies):
+def read_params(params, vocabularies, universe=tuple(RECORD_KINDS)):
     """A Selection from query parameters (a dict of lists or a QueryDict), with the
     values that name nothing as Problems and those read in another spelling as Readings."""
     getlist = params.getlist if hasattr(params, "getlist") else lambda name: params.get(name, [])
@@ -390,7 +393,7 @@ def read_params(params, vocabularies):
                 [Suggestion(param, param) for param in close],
             )
         )
-    selection = Selection()
+    selection = Selection(universe=universe)
     for name in LIST_PARAMS:
         given = values.get(name, [])
         if len(given) > MAX_VALUES:
@@ -478,9 +481,13 @@ def _link_condition(kind, targets):
 def matching(kind, selection, *, leave_out=None):
     """The published records of `kind` that every chosen filter but `leave_out` keeps;
     None when the filters rule the kind out."""
+    if kind not in selection.universe:
+        return None
     if selection.kinds and leave_out != "kind" and kind not in selection.kinds:
         return None
     queryset = kind.objects.published().order_by()
+    if selection.dated_only:
+        queryset = queryset.exclude(date_start=None)
     for param in LINK_PARAMS:
         if param == leave_out or not selection.records.get(param):
             continue
@@ -524,7 +531,7 @@ def _linked_rows(selection):
     """(tag, kind, pk, linked pk) for every link of every record each facet counts: one
     query, whatever the number of records."""
     parts = []
-    for kind in RECORD_KINDS:
+    for kind in selection.universe:
         kept = {param: matching(kind, selection, leave_out=param) for param in LINK_PARAMS}
         for tag, param, target in _FACET_PARTS:
             queryset = kept[param]
@@ -540,7 +547,7 @@ def _linked_rows(selection):
 
 def _kind_counts(selection):
     parts = []
-    for kind in RECORD_KINDS:
+    for kind in selection.universe:
         queryset = matching(kind, selection, leave_out="kind")
         if queryset is not None:
             parts.append(
@@ -558,7 +565,9 @@ def _kind_counts(selection):
 
 def _year_counts(selection):
     parts = []
-    for kind in DATED_KINDS:
+    for kind in selection.universe:
+        if kind not in DATED_KINDS:
+            continue
         queryset = matching(kind, selection, leave_out="year")
         if queryset is not None:
             parts.append(
@@ -582,7 +591,8 @@ def _field_or(kind, name, default):
 def _row_columns(kind):
     """The columns every kind gives the results: enough to build a light record whose own
     __str__, get_absolute_url and date are used (a test checks they match the record's)."""
-    no_date = Value(None, output_field=DateField())
+    # Typed, for PostgreSQL: an untyped NULL in a union's first part is read as text.
+    no_date = Cast(Value(None), output_field=DateField())
     dated = kind in DATED_KINDS
     acronym = _field_or(kind, "acronym", None)
     shown = Coalesce(NullIf(acronym, Value("")), F("name")) if acronym is not None else F("name")
@@ -595,6 +605,7 @@ def _row_columns(kind):
         "row_slug": _field_or(kind, "slug", _text("")),
         "row_code": _field_or(kind, "code", _text("")),
         "row_parent": F(f"{related[0]}__slug") if related else _text(""),
+        "row_parent_name": F(f"{related[0]}__name") if related else _text(""),
         "row_start": F("date_start") if dated else no_date,
         "row_end": F("date_end") if dated else no_date,
         "row_precision": F("date_precision") if dated else _text(""),
@@ -621,7 +632,9 @@ def light_record(kind, row):
         if name in names:
             fields[name] = values[column]
     for name in getattr(kind, "link_related", ())[:1]:
-        fields[name] = kind._meta.get_field(name).related_model(slug=values["row_parent"])
+        fields[name] = kind._meta.get_field(name).related_model(
+            slug=values["row_parent"], name=values["row_parent_name"]
+        )
     if kind in DATED_KINDS:
         fields.update(
             date_start=values["row_start"],
@@ -633,7 +646,7 @@ def light_record(kind, row):
 
 def _results(selection):
     parts = []
-    for kind in RECORD_KINDS:
+    for kind in selection.universe:
         queryset = matching(kind, selection)
         if queryset is not None:
             parts.append(queryset.annotate(**_row_columns(kind)).values_list(*_ROW_NAMES))
@@ -762,7 +775,7 @@ def _kind_facet(selection, counts):
     values = [
         FacetValue(name, kind_label(model, plural=True), counts[name], model in chosen)
         for name, model in KINDS.items()
-        if counts[name] or model in chosen
+        if model in selection.universe and (counts[name] or model in chosen)
     ]
     return Facet("kind", "Kind of record", "Choose one kind or several.", values)
 
@@ -794,17 +807,60 @@ class Exploration:
     rows: list = field(default_factory=list)
     years: list = field(default_factory=list)  # (year, count), every year a record overlaps
 
+    year_help = YEAR_HELP
 
-def explore(*, params, page_size=PAGE_SIZE, everything=False) -> Exploration:
+    def year_options(self):
+        """Every year a record overlaps, with its count, and a chosen year even without."""
+        counts = dict(self.years)
+        for year in (self.selection.year_from, self.selection.year_to):
+            if year is not None:
+                counts.setdefault(year, 0)
+        return sorted(counts.items())
+
+    def problem_links(self):
+        """Each problem with its suggestions, each with the query that applies it (None
+        for a suggestion that is not a value: an unknown parameter's likely name)."""
+        return [
+            (
+                problem,
+                [
+                    (hint, suggestion_query(self.selection, problem, hint))
+                    for hint in problem.suggestions
+                ],
+            )
+            for problem in self.problems
+        ]
+
+
+def suggestion_query(selection, problem, suggestion):
+    if problem.param == "format":
+        return f"{selection.query()}&format={suggestion.value}"
+    if problem.param in SINGLE_PARAMS:
+        return selection.query(leave_out=problem.param) + f"&{problem.param}={suggestion.value}"
+    if problem.param in LIST_PARAMS:
+        items = selection.query_items()
+        wanted = (problem.param, suggestion.value)
+        return urlencode(items if wanted in items else [*items, wanted])
+    return None
+
+
+def explore(
+    *, params, kinds=None, dated_only=False, page_size=PAGE_SIZE, everything=False
+) -> Exploration:
     """The records of every kind that the parameters (kind, country, region, framework,
     topic, year_from, year_to, ordering, page) choose, with a count beside every facet
     value. The current page of `page_size` rows, or with `everything` all rows (up to
     DOWNLOAD_LIMIT; a view asking for more gets no rows, and `total` says why).
+    `kinds` narrows the kinds looked at, `dated_only` leaves out records without a date
+    (the timeline).
 
     Raises django.core.paginator.InvalidPage for a page that is not a number or past the
     end."""
     vocabularies = load_vocabularies()
-    selection, problems, readings = read_params(params, vocabularies)
+    selection, problems, readings = read_params(
+        params, vocabularies, universe=tuple(kinds or RECORD_KINDS)
+    )
+    selection.dated_only = dated_only
     facets = _link_facets(selection, vocabularies)
     kind_counts = _kind_counts(selection)
     year_counts = _year_counts(selection)

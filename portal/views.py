@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -8,9 +6,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 from portal.api.explore import csv_text, row_data
 from portal.explore import (
     DOWNLOAD_LIMIT,
-    LIST_PARAMS,
-    SINGLE_PARAMS,
-    YEAR_HELP,
     Problem,
     Suggestion,
     explore,
@@ -143,7 +138,15 @@ class SearchView(TemplateView):
 
 
 class TimelineView(TemplateView):
+    """Every dated record year by year, with the filters of /explore/."""
+
     template_name = "timeline.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["exploration"].problems:
+            response.status_code = 400
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -224,52 +227,16 @@ class ExploreView(TemplateView):
             exploration=exploration,
             selection=selection,
             chosen=selection.chosen(),
-            query=query,
+            explore_query=query,
             orderings=[
                 (key, label, selection.query(leave_out="ordering"), key == selection.ordering)
                 for key, label in EXPLORE_ORDERINGS.items()
             ],
-            problems=[
-                (
-                    problem,
-                    [
-                        (hint, suggestion_query(selection, problem, hint))
-                        for hint in problem.suggestions
-                    ],
-                )
-                for problem in exploration.problems
-            ],
             page_links=page_links(exploration.page, query) if exploration.page else [],
             download_limit=DOWNLOAD_LIMIT,
             page_obj=exploration.page,
-            year_help=YEAR_HELP,
-            year_options=year_options(exploration),
         )
         return context
-
-
-def suggestion_query(selection, problem, suggestion):
-    """The current query with the suggested value in place of the wrong one; None for a
-    suggestion that is not a value (an unknown parameter's likely name)."""
-    if problem.param == "format":
-        return f"{selection.query()}&format={suggestion.value}"
-    if problem.param in SINGLE_PARAMS:
-        return selection.query(leave_out=problem.param) + f"&{problem.param}={suggestion.value}"
-    if problem.param in LIST_PARAMS:
-        items = selection.query_items()
-        wanted = (problem.param, suggestion.value)
-        return urlencode(items if wanted in items else [*items, wanted])
-    return None
-
-
-def year_options(exploration):
-    """Every year a record overlaps, with its count, and a chosen year even without one."""
-    counts = dict(exploration.years)
-    selection = exploration.selection
-    for year in (selection.year_from, selection.year_to):
-        if year is not None:
-            counts.setdefault(year, 0)
-    return sorted(counts.items())
 
 
 def page_links(page, query):
