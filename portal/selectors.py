@@ -199,7 +199,16 @@ def _entries(exploration):
 
 
 def timeline_context(params) -> dict:
+    from portal.explore import DOWNLOAD_LIMIT
+
     exploration = _timeline_exploration(params)
     entries = _entries(exploration)
     years = [(year, list(group)) for year, group in groupby(entries, key=lambda e: e.date.year)]
-    return {"years": years, "entry_count": len(entries), "exploration": exploration}
+    return {
+        "years": years,
+        "entry_count": len(entries),
+        "exploration": exploration,
+        # explore() gives no rows past its download limit rather than some of them.
+        "too_many": exploration.total > DOWNLOAD_LIMIT,
+        "limit": DOWNLOAD_LIMIT,
+    }

@@ -119,3 +119,12 @@ def test_the_page_costs_a_fixed_number_of_queries(client, graph):
         EventFactory(framework=framework)
         AgreementFactory(framework=framework)
     assert count() == few == 10
+
+
+def test_a_download_past_the_limit_is_refused_not_cut(client, graph, monkeypatch):
+    monkeypatch.setattr("portal.explore.DOWNLOAD_LIMIT", 2)
+    monkeypatch.setattr("portal.views.DOWNLOAD_LIMIT", 2)
+    assert "narrow the filters to download them" in text(client.get("/explore/"))
+    response = client.get("/explore/?format=csv")
+    assert response.status_code == 400
+    assert "a download holds at most 2" in response.content.decode()

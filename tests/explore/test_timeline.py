@@ -38,3 +38,9 @@ def test_the_home_page_lists_the_newest_dated_records(client, graph):
     page = text(client.get("/"))
     recent = page.split('id="recent-heading"')[1].split("</ol>")[0]
     assert recent.index("/agreements/moc-vietnam/") < recent.index("/events/g7-meeting/")
+
+
+def test_past_the_limit_the_timeline_says_so_rather_than_cut(client, graph, monkeypatch):
+    monkeypatch.setattr("portal.explore.DOWNLOAD_LIMIT", 2)
+    page = text(client.get("/timeline/"))
+    assert "more than the 2 one page shows. Narrow the filters." in page
