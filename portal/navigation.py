@@ -16,7 +16,7 @@ KIND_GROUPS = [
     ("Evidence", ["statistic", "topic", "figure", "source"]),
 ]
 # Views across the kinds, by URL name.
-TOOLS = [("Timeline", "timeline"), ("Map", "map"), ("API", "v1:docs")]
+TOOLS = [("Explore", "explore"), ("Timeline", "timeline"), ("Map", "map"), ("API", "v1:docs")]
 
 
 @dataclass

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, StringAgg, TextField, Value
 from django.db.models.functions import Cast
+from django.http import QueryDict
 
 from portal.api.fields import api_url, html_url
 from portal.source_text import normalize
@@ -166,33 +167,48 @@ class TimelineEntry:
     date: object  # DateSpan
 
 
-TIMELINE_FILTERS = ("country", "framework", "topic")
+def _timeline_params(params, newest_first):
+    query = params.copy() if params is not None else QueryDict(mutable=True)
+    query["ordering"] = "-date" if newest_first else "date"
+    return query
 
 
 def timeline_entries(*, params=None, limit=None, newest_first=False) -> list[TimelineEntry]:
-    """Every dated, published record, oldest first; the filters apply to each kind."""
-    from portal.record_kinds import DATED_KINDS, FILTERSETS
+    """Every dated, published record, oldest first, through the explore engine: the same
+    filters (kind, country, region, framework, topic, years) as /explore/."""
+    return _entries(_timeline_exploration(params, limit=limit, newest_first=newest_first))
 
-    params = params or {}
-    entries = []
-    for model in DATED_KINDS:
-        filterset = FILTERSETS[model](
-            {name: params[name] for name in TIMELINE_FILTERS if params.get(name)},
-            queryset=model.objects.published().exclude(date_start=None),
-        )
-        if not filterset.is_valid():
-            continue
-        queryset = filterset.qs
-        if model._meta.model_name == "meeting":
-            queryset = queryset.select_related("dialogue")
-        entries += [
-            TimelineEntry(record, model._meta.verbose_name, record.date) for record in queryset
-        ]
-    entries.sort(key=lambda e: (e.date.start, e.record.name), reverse=newest_first)
-    return entries[:limit] if limit else entries
+
+def _timeline_exploration(params, *, limit=None, newest_first=False):
+    from portal.explore import explore
+    from portal.record_kinds import DATED_KINDS
+
+    query = _timeline_params(params, newest_first)
+    if limit:
+        query.pop("page", None)
+        return explore(params=query, kinds=DATED_KINDS, dated_only=True, page_size=limit)
+    return explore(params=query, kinds=DATED_KINDS, dated_only=True, everything=True)
+
+
+def _entries(exploration):
+    return [
+        TimelineEntry(row.record, row.record._meta.verbose_name, row.date)
+        for row in exploration.rows
+        if row.date
+    ]
 
 
 def timeline_context(params) -> dict:
-    entries = timeline_entries(params=params)
+    from portal.explore import DOWNLOAD_LIMIT
+
+    exploration = _timeline_exploration(params)
+    entries = _entries(exploration)
     years = [(year, list(group)) for year, group in groupby(entries, key=lambda e: e.date.year)]
-    return {"years": years, "entry_count": len(entries)}
+    return {
+        "years": years,
+        "entry_count": len(entries),
+        "exploration": exploration,
+        # explore() gives no rows past its download limit rather than some of them.
+        "too_many": exploration.total > DOWNLOAD_LIMIT,
+        "limit": DOWNLOAD_LIMIT,
+    }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("map/", views.MapView.as_view(), name="map"),
+    path("explore/", views.ExploreView.as_view(), name="explore"),
     path("", include("portal.urls_records")),
     path("", include("countries.urls")),
     path("", include("frameworks.urls")),

@@ -1,6 +1,16 @@
+from django.core.paginator import InvalidPage
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
+from portal.api.explore import csv_text, row_data
+from portal.explore import (
+    DOWNLOAD_LIMIT,
+    Problem,
+    Suggestion,
+    explore,
+)
+from portal.explore import ORDERINGS as EXPLORE_ORDERINGS
 from portal.facets import build_facets
 from portal.links import shown_links
 from portal.list_titles import list_title
@@ -132,7 +142,15 @@ class SearchView(TemplateView):
 
 
 class TimelineView(TemplateView):
+    """Every dated record year by year, with the filters of /explore/."""
+
     template_name = "timeline.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["exploration"].problems:
+            response.status_code = 400
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,3 +165,91 @@ class MapView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(map_context())
         return context
+
+
+class ExploreView(TemplateView):
+    """Every kind of record at once, with multi-select facets kept in the URL; the current
+    view downloads whole as CSV or JSON (?format=csv, ?format=json)."""
+
+    template_name = "explore.html"
+    downloads = ("csv", "json")
+
+    def get(self, request, *args, **kwargs):
+        params = request.GET.copy()
+        download = params.pop("format", [""])[-1]
+        try:
+            self.exploration = explore(params=params, everything=download in self.downloads)
+        except InvalidPage as error:
+            raise Http404(f"No such page: {error}") from None
+        if download in self.downloads:
+            return self.download(download)
+        if download:
+            self.exploration.problems.append(
+                Problem(
+                    "format",
+                    download,
+                    f"No download as “{download}”.",
+                    [Suggestion(name, name.upper()) for name in self.downloads],
+                )
+            )
+        response = super().get(request, *args, **kwargs)
+        if self.exploration.problems:
+            response.status_code = 400
+        return response
+
+    def download(self, download):
+        exploration = self.exploration
+        if exploration.problems or exploration.total > DOWNLOAD_LIMIT:
+            reasons = [f"{p.param}={p.value}: {p.reason}" for p in exploration.problems]
+            if exploration.total > DOWNLOAD_LIMIT:
+                reasons.append(
+                    f"{exploration.total} records; a download holds at most {DOWNLOAD_LIMIT}."
+                )
+            return HttpResponse("\n".join(reasons), status=400, content_type="text/plain")
+        if download == "csv":
+            response = HttpResponse(
+                csv_text(exploration.rows, self.request), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = JsonResponse(
+                {
+                    "count": exploration.total,
+                    "query": exploration.selection.query_items(),
+                    "results": [row_data(row, self.request) for row in exploration.rows],
+                },
+                json_dumps_params={"ensure_ascii": False},
+            )
+        response["Content-Disposition"] = f'attachment; filename="explore.{download}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        exploration = self.exploration
+        selection = exploration.selection
+        query = selection.query()
+        context.update(
+            exploration=exploration,
+            selection=selection,
+            chosen=selection.chosen(),
+            explore_query=query,
+            orderings=[
+                (key, label, selection.query(leave_out="ordering"), key == selection.ordering)
+                for key, label in EXPLORE_ORDERINGS.items()
+            ],
+            page_links=page_links(exploration.page, query) if exploration.page else [],
+            download_limit=DOWNLOAD_LIMIT,
+            page_obj=exploration.page,
+        )
+        return context
+
+
+def page_links(page, query):
+    """(label, query or None for the current page or a gap) for numbered pagination."""
+    links = []
+    prefix = f"{query}&" if query else ""
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append((number, None, False))
+        else:
+            links.append((number, f"{prefix}page={number}", number == page.number))
+    return links

@@ -15,6 +15,7 @@ from initiatives.api.views import (
 )
 from portal.api.docs import ApiDocsView
 from portal.api.download import DownloadView
+from portal.api.explore import ExploreView
 from portal.api.fields import register_api_basename
 from portal.api.views import (
     ApiRootView,
@@ -59,6 +60,7 @@ urlpatterns = [
     path("changes/", ChangesView.as_view(), name="changes"),
     path("download/", DownloadView.as_view(), name="download"),
     path("download/<str:name>", DownloadView.as_view(), name="download-file"),
+    path("explore/", ExploreView.as_view(), name="explore"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="v1:schema"), name="docs"),
     *router.urls,

@@ -182,7 +182,7 @@ class FigureViewSet(RecordViewSet):
 class ApiRootView(ApiViewMixin, APIRootView):
     """Every resource of v1, then search, the schema and its docs."""
 
-    extra_links = ["search", "changes", "download", "schema", "docs"]
+    extra_links = ["search", "explore", "changes", "download", "schema", "docs"]
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
