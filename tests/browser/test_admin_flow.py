@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from initiatives.models import Meeting
 from portal.models import Status
 from portal.roles import sync_role_groups
-from tests.factories import DialogueFactory
+from tests.factories import CitationFactory, DialogueFactory
 from tests.staff import LOGIN_URL, current_code, role_user
 
 PASSWORD = "a-long-password-for-browser-tests-5821"
@@ -65,6 +65,7 @@ def test_an_editor_adds_a_meeting_a_publisher_publishes_it(staff, open_as, shoot
     expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
     meeting = Meeting.objects.get(dialogue=dialogue, slug="1st")
     assert meeting.status == Status.DRAFT
+    meeting.citations.set([CitationFactory()])  # publishing needs a citation
 
     page.goto(dialogue.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text(dialogue.name)
