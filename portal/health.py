@@ -10,6 +10,7 @@
 
 import json
 import logging
+import sys
 import time
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger("portal.health")
@@ -79,6 +81,16 @@ class DatabaseOutageMiddleware:
             return None
         logger.error("Database unavailable for %s: %s", request.path, exception)
         return unavailable(request, exception)
+
+
+def server_error(request):
+    """handler500: an outage met outside a view (a middleware reading the cache table or
+    the data version) is a 503 too; anything else is Django's plain 500."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        logger.error("Database unavailable for %s: %s", request.path, error)
+        return unavailable(request, error)
+    return defaults.server_error(request)
 
 
 @never_cache

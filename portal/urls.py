@@ -28,3 +28,5 @@ urlpatterns = [
         name="robots",
     ),
 ]
+
+handler500 = "portal.health.server_error"
