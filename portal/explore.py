@@ -31,6 +31,7 @@ from portal.links import all_ends
 from portal.models import Topic
 from portal.partial_dates import DateSpan
 from portal.record_kinds import DATED_KINDS, RECORD_KINDS
+from portal.validation import is_whole_number
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -302,7 +303,7 @@ def _year(params, name, problems):
     if len(values) > 1:
         problems.append(Problem(name, value, f"Give {name} once."))
         return None
-    if not value.isdigit() or not YEAR_MIN <= int(value) <= YEAR_MAX:
+    if not is_whole_number(value) or not YEAR_MIN <= int(value) <= YEAR_MAX:
         problems.append(
             Problem(name, value, f"{name} must be a year from {YEAR_MIN} to {YEAR_MAX}.")
         )

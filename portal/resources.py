@@ -14,6 +14,7 @@ from import_export import fields, resources, widgets
 
 from portal.models import DatedRecord, VersionConflict
 from portal.partial_dates import DateSpan, InvalidDate
+from portal.validation import is_whole_number
 
 # Kept out of files: what the database derives or keeps for itself.
 INTERNAL_FIELDS = {"id", "loaded_digest", "version", "created_at", "updated_at", "date_last"}
@@ -216,7 +217,7 @@ class RecordResource(resources.ModelResource):
 
     def version_problem(self, instance, row):
         text = str(row.get("version") or "").strip()
-        if not text.isdigit():
+        if not is_whole_number(text):
             return (
                 "this row has no version, so it may overwrite newer edits: export again and "
                 "make your changes in the new file"

@@ -1,4 +1,5 @@
-"""Checks that a record's stored facts stand in its quotes (fixture checker and tests)."""
+"""Checks that a record's stored facts stand in its quotes (fixture checker and tests),
+and of numbers given in a request."""
 
 from portal.partial_dates import DAY, FISCAL_YEAR, MONTH, MONTH_NAMES, DateSpan
 
@@ -7,6 +8,11 @@ NUMBER_WORDS = [
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen", "twenty",
 ]  # fmt: skip
+
+
+def is_whole_number(text):
+    """ASCII digits only: "²" passes str.isdigit() but int() refuses it."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def date_tokens(span: DateSpan) -> list[str]:

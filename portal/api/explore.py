@@ -24,6 +24,7 @@ from portal.explore import (
     YEAR_MIN,
     explore,
 )
+from portal.validation import is_whole_number
 
 
 def row_data(row, request):
@@ -243,7 +244,7 @@ class ExploreView(APIView):
         params.pop("format", None)
         raw_size = params.pop("page_size", [str(PAGE_SIZE)])[-1]
         problems = []
-        if not raw_size.isdigit() or not 1 <= int(raw_size) <= MAX_PAGE_SIZE:
+        if not is_whole_number(raw_size) or not 1 <= int(raw_size) <= MAX_PAGE_SIZE:
             problems.append(
                 {
                     "name": "page_size",
@@ -258,7 +259,7 @@ class ExploreView(APIView):
             exploration = explore(params=params, page_size=int(raw_size), everything=whole)
         except InvalidPage as error:
             page = params.get("page", "")
-            status = 400 if not page.isdigit() else 404
+            status = 400 if not is_whole_number(page) else 404
             data = problem_data([], [], status=status, title="No such page")
             data["detail"] = f"No page “{page}”: {error}."
             data["invalid_params"] = [

@@ -13,11 +13,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from portal.api.problems import InvalidParameters
-
-
-def is_whole_number(text):
-    """ASCII digits only: "²" passes str.isdigit() but int() refuses it."""
-    return text.isascii() and text.isdigit() and len(text) <= 9
+from portal.validation import is_whole_number
 
 
 def link_header(next_url, previous_url):

@@ -15,7 +15,6 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from portal.api.fields import public_changed_at, with_public_changed_at
-from portal.api.pagination import is_whole_number
 from portal.api.problems import InvalidParameters
 from portal.api.renderers import CSVTable
 from portal.api.serializers import (
@@ -28,6 +27,7 @@ from portal.api.serializers import (
 from portal.filters import FigureFilter, SourceFilter, StrictFilterBackend, TopicFilter
 from portal.models import Change, ChangeAction, Figure, Source, Topic
 from portal.selectors import search_records, words_of
+from portal.validation import is_whole_number
 
 
 class StrictOrderingFilter(OrderingFilter):
