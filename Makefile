@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes: one per core (pytest-xdist); each test file runs whole on one of them.
+TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 # Tests run with production settings, a throwaway key, and plain HTTP (the live
 # server and the test browser speak HTTP on localhost).
@@ -61,7 +63,7 @@ bench: $(VENV)/.installed .venv-bench/.installed
 ## test: install the test tools and run the whole suite (DATABASE_URL picks the database)
 test: $(VENV)/.installed-dev
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## check: lint, formatting, migrations in step with the models, deployment settings
 check: $(VENV)/.installed-dev

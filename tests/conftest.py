@@ -1,5 +1,9 @@
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+
+from portal.roles import ROLES, sync_role_groups
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +27,21 @@ def generous_throttle(settings, views_uncached):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"client": "100000/minute"},
     }
+
+
+@pytest.fixture(autouse=True)
+def role_groups(request):
+    """The role groups come from a data migration, and the flush that ends every
+    transactional test (a live server) empties them: a test that uses the database finds
+    them made again, as that migration makes them."""
+    marker = request.node.get_closest_marker("django_db")
+    fixtures = set(request.fixturenames)
+    if marker is None and not fixtures & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or fixtures & {
+        "transactional_db",
+        "live_server",
+    }
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        sync_role_groups(apps)
