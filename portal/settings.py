@@ -351,8 +351,11 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "2"))
 RETRY_AFTER = int(os.environ.get("RETRY_AFTER", "30"))
 # Bounded work: a web request's SQL statement may run STATEMENT_TIMEOUT_MS; a management
-# command (manage.py other than runserver) COMMAND_STATEMENT_TIMEOUT_MS (0: no limit).
-RUNNING_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+# command (manage.py other than runserver; pytest, which makes and drops test databases)
+# COMMAND_STATEMENT_TIMEOUT_MS (0: no limit).
+RUNNING_COMMAND = (
+    Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+) or Path(sys.argv[0]).name in {"pytest", "py.test"}
 STATEMENT_TIMEOUT_MS = int(
     os.environ.get(
         "COMMAND_STATEMENT_TIMEOUT_MS" if RUNNING_COMMAND else "STATEMENT_TIMEOUT_MS",

@@ -45,3 +45,14 @@ def role_groups(request):
     request.getfixturevalue("transactional_db" if transactional else "db")
     if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
         sync_role_groups(apps)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, signed in as an administrator must: through the login
+    form with the password and a one-time code from a real TOTP device (tests/staff.py)."""
+    from tests.staff import admin_login, enrol_authenticator
+
+    enrol_authenticator(admin_user)
+    admin_login(client, admin_user, "password")
+    return client

@@ -15,6 +15,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from initiatives.models import Agreement, AgreementParty, Dialogue
 from portal.history import record_state, version_state
 from portal.models import Status, VersionConflict
+from portal.security import needs_second_factor
 from tests.editorial.test_workflow import form_data
 from tests.factories import (
     AgreementFactory,
@@ -23,14 +24,24 @@ from tests.factories import (
     DialogueFactory,
     TopicFactory,
 )
+from tests.staff import admin_login, enrol_authenticator
+
+ROLE_PASSWORD = "a-long-password-for-role-tests-4127"
 
 
 def role_client(role):
-    """A logged-in client for a user of the role (no password hashing: tests stay quick)."""
-    user = get_user_model().objects.create_user(username=role.lower(), is_staff=True)
+    """A signed-in client for a user of the role; a role that needs a second factor signs
+    in through the login form with a code from a real TOTP device (tests/staff.py)."""
+    user = get_user_model().objects.create_user(
+        username=role.lower(), password=ROLE_PASSWORD, is_staff=True
+    )
     user.groups.add(Group.objects.get(name=role))
     client = Client()
-    client.force_login(user)
+    if needs_second_factor(user):
+        enrol_authenticator(user)
+        admin_login(client, user, ROLE_PASSWORD)
+    else:
+        client.force_login(user)
     return client
 
 
