@@ -310,7 +310,7 @@ def test_a_draft_is_absent_from_pages_api_search_and_sitemap(client):
     assert client.get(f"/api/v1/dialogues/{draft.slug}/").status_code == 404
     listed = client.get("/api/v1/dialogues/").json()
     assert [row["name"] for row in listed["results"]] == ["Japan-Utopia Open Dialogue"]
-    assert client.get("/api/v1/search/?q=Atlantis").json() == []
+    assert client.get("/api/v1/search/?q=Atlantis").json()["results"] == []
 
 
 def test_a_draft_meeting_is_absent_from_its_published_dialogue(client):
