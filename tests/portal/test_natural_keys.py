@@ -20,10 +20,13 @@ APPS = ["portal", "countries", "frameworks", "initiatives"]
 
 
 def dump(path):
+    # Records and their inline rows; not their history, nor what is derived from them or
+    # waits on them (the changes feed, pending revisions), which have no natural key.
     history = [
         model._meta.label
         for model in apps.get_models()
-        if model._meta.app_label in APPS and model.__name__.startswith("Historical")
+        if model._meta.app_label in APPS
+        and (model.__name__.startswith("Historical") or not hasattr(model, "natural_key"))
     ]
     call_command(
         "dumpdata",
