@@ -23,7 +23,9 @@ RESOURCES = [
 
 def test_the_root_lists_every_resource(api, records):
     root = api.get("").json()
-    assert sorted(root) == sorted([*RESOURCES, "search", "changes", "download", "schema", "docs"])
+    assert sorted(root) == sorted(
+        [*RESOURCES, "search", "explore", "changes", "download", "schema", "docs"]
+    )
     for name in RESOURCES:
         response = api.get(root[name])
         assert response.status_code == 200, name
