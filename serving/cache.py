@@ -223,8 +223,8 @@ class ResponseCacheMiddleware:
         try:
             key = f"response:{current_version()}:{request_key}"
             entry = store.get(key)
-        except Exception:  # Redis or the database is down: answer uncached, never stale
-            logger.warning("response cache unavailable; answering uncached", exc_info=True)
+        except Exception as error:  # Redis or the database is down: answer uncached, never stale
+            logger.warning("response cache unavailable (%s); answering uncached", error)
             return self.get_response(request)
         if entry is not None:
             response = _unpack(entry)

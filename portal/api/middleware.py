@@ -13,9 +13,11 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.utils import InterfaceError, OperationalError
 from rest_framework.settings import api_settings
 
 from portal.api.problems import API_PREFIX, MEDIA_TYPE, problem_response
+from portal.health import unavailable
 
 DURATIONS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 CACHE_CONTROL = "public, max-age=60"
@@ -64,7 +66,10 @@ class ApiMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        count, limit, reset = count_request(client_address(request))
+        try:
+            count, limit, reset = count_request(client_address(request))
+        except (OperationalError, InterfaceError) as error:  # the counters' database is down
+            return unavailable(request, error)
         if count > limit:
             response = problem_response(
                 429,

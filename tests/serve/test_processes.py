@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
+from django_otp.oath import TOTP
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long passphrase for the tests 7"
@@ -142,7 +143,9 @@ def stack(request, tmp_path_factory):
         "from django.contrib.auth import get_user_model\n"
         "from portal.models import Topic\n"
         "Topic.objects.create(slug='open-ran', name='Open RAN', status='published')\n"
-        f"get_user_model().objects.create_superuser('chief', password={PASSWORD!r})\n"
+        f"chief = get_user_model().objects.create_superuser('chief', password={PASSWORD!r})\n"
+        "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
+        f"TOTPDevice.objects.create(user=chief, name='app', confirmed=True, key={TOTP_KEY!r})\n"
     )
     try:
         stack.bases = [stack.serve(port) for port in PORTS]
@@ -161,12 +164,22 @@ def read_everywhere(bases, path, times=4):
     return [public(base, path) for base in bases for _ in range(times)]
 
 
+# An administrator needs a second factor (portal/security.py): a real TOTP device whose
+# key the test knows, so it types the code an authenticator app would show.
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
 def staff_login(session, base):
     page = session.get(f"{base}/admin/login/", timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     response = session.post(
         f"{base}/admin/login/?next=/admin/",
-        data={"username": "chief", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        data={
+            "username": "chief",
+            "password": PASSWORD,
+            "otp_token": f"{TOTP(bytes.fromhex(TOTP_KEY)).token():06d}",
+            "csrfmiddlewaretoken": token,
+        },
         headers={"Referer": f"{base}/admin/login/"},
         timeout=10,
     )
