@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView
@@ -193,6 +194,9 @@ class ApiRootView(ApiViewMixin, APIRootView):
 
 class SearchView(ApiViewMixin, APIView):
     """Every kind of record at once, best match first."""
+
+    # A ranked list of hits, not a table of records: JSON only.
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         parameters=[
