@@ -265,7 +265,7 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if change and not can_publish(request, self.model) and self.is_live(obj):
             # An Editor's change to a published record waits for a Publisher: it is saved
             # as usual, read back whole, then rolled back to a savepoint and kept aside.
-            obj._review_savepoint = transaction.savepoint()
+            obj._review_savepoint = transaction.savepoint_create()
         if change:
             obj.save_if_version(form.cleaned_data.get("base_version"))
         else:

@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 
 from portal.roles import ROLES, sync_role_groups
 
@@ -48,11 +49,13 @@ def role_groups(request):
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
+def admin_client(admin_user):
     """pytest-django's admin_client, signed in as an administrator must: through the login
-    form with the password and a one-time code from a real TOTP device (tests/staff.py)."""
+    form with the password and a one-time code from a real TOTP device (tests/staff.py).
+    Its own client, so a test can hold it beside the anonymous `client`."""
     from tests.staff import admin_login, enrol_authenticator
 
+    signed_in = Client()
     enrol_authenticator(admin_user)
-    admin_login(client, admin_user, "password")
-    return client
+    admin_login(signed_in, admin_user, "password")
+    return signed_in
