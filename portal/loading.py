@@ -35,8 +35,8 @@ from initiatives.models import (
 )
 from portal.models import Citation, Figure, Source, Status, Topic, citation_key
 from portal.partial_dates import DateSpan, InvalidDate
+from portal.serving import cache as data_cache
 from portal.source_text import load_source, normalize
-from serving import cache as data_cache
 
 COMMON_SCALARS = ["name", "aliases", "description", "incomplete", "conflicting", "note"]
 DEFAULTS = {

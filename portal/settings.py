@@ -90,7 +90,7 @@ INSTALLED_APPS = [
     "countries",
     "frameworks",
     "initiatives",
-    "serving",
+    "portal.serving",
 ]
 
 MIDDLEWARE = [
@@ -240,7 +240,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.JSON]
 
-# Shared stores and the whole-response cache (serving/cache.py). Nothing lives in one
+# Shared stores and the whole-response cache (portal/serving/cache.py). Nothing lives in one
 # process only, so any number of processes and instances may serve one database.
 # REDIS_URL   Redis for the default cache (API throttle counters), the data version,
 #             cached responses and cached sessions. Without it: the default cache is a
@@ -279,12 +279,12 @@ else:
     }
 # BENCH=1: the site plus the raw-SQL ceiling view `make bench` measures against.
 if env_bool("BENCH", False):
-    ROOT_URLCONF = "serving.bench_urls"
+    ROOT_URLCONF = "portal.serving.bench_urls"
 # Inside CORS and the security headers (added to hits too), outside gzip and the
 # conditional-GET middleware (their work is what a hit saves).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware"),
-    "serving.cache.ResponseCacheMiddleware",
+    "portal.serving.cache.ResponseCacheMiddleware",
 )
 
 LOGGING = {

@@ -6,7 +6,7 @@ load), starts `make serve` (cache on, then off: CACHE_RESPONSES) and Datasette (
 requirements-bench.txt, in .venv-bench) on that file, drives each with wrk over
 loopback on equivalent requests, and prints req/s, p50/p99 and the ratio per pair with
 the command lines. A bare Django view returning the same 50 rows by raw SQL
-(serving/bench_urls.py, BENCH=1) is the ceiling. It also times `make run` to its first
+(portal/serving/bench_urls.py, BENCH=1) is the ceiling. It also times `make run` to its first
 page on a fresh clone. Figures go to test-artifacts/bench.json.
 
     scripts/bench.py [--duration 10] [--threads 2] [--connections 16] [--skip-fresh-clone]

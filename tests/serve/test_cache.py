@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from portal.models import Status
-from serving import cache
+from portal.serving import cache
 from tests.factories import CitationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The data version (serving/cache.py) and the database cache table.
+"""The data version (portal/serving/cache.py) and the database cache table.
 
 The table `createcachetable` makes is created here too, so that every database that is
 migrated can hold the shared cache (API throttle counters) without Redis."""

@@ -5,10 +5,11 @@ class ServingConfig(AppConfig):
     """Serving many readers from any number of processes: the data version and the
     whole-response cache keyed by it (cache.py)."""
 
-    name = "serving"
+    name = "portal.serving"
+    label = "serving"
     verbose_name = "Serving"
 
     def ready(self):
-        from serving import cache
+        from portal.serving import cache
 
         cache.connect_signals()

@@ -37,7 +37,7 @@ from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
 from portal.roles import RECORD_APPS
-from serving.models import DataVersion
+from portal.serving.models import DataVersion
 
 VERSION_KEY = "portal:data-version"
 # Headers a cached response never carries to another client.
