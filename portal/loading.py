@@ -87,7 +87,7 @@ KINDS = [
     Kind(
         "sources",
         Source,
-        scalars=["kind", "url", "footnote"],
+        scalars=["kind", "url", "footnote", "title", "publisher", "year"],
         foreign_keys={"document": Source},
     ),
     Kind("countries", Country, id_field="code"),

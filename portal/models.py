@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from portal.history import HistoricalVersion, apply_state, version_state
 from portal.links import link_loading
 from portal.partial_dates import DAY, FISCAL_YEAR, MONTH, YEAR, DateSpan, period_end
+from portal.source_reader import load_reader
 from portal.source_text import load_source, normalize
 
 
@@ -33,7 +34,7 @@ class DatePrecision(models.TextChoices):
 
 
 def citations_prefetch(lookup="citations"):
-    return Prefetch(lookup, queryset=Citation.objects.select_related("footnote"))
+    return Prefetch(lookup, queryset=Citation.objects.select_related("footnote", "document"))
 
 
 class VersionConflict(Exception):
@@ -335,7 +336,20 @@ class Source(SlugRecord):
     """The white paper, or one of its footnotes with the URL it gives."""
 
     kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.FOOTNOTE)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="A footnote: the URL it gives. A document: its official URL, entered by staff.",
+    )
+    # A document's bibliographic data: what the publication is, entered by staff; the
+    # source text itself does not print it.
+    title = models.CharField(max_length=300, blank=True, help_text="A document: its title.")
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="A document: who published it."
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A document: the year it was published."
+    )
     footnote = models.CharField(
         max_length=20, blank=True, help_text='The footnote mark as printed: "5", "column-1".'
     )
@@ -361,6 +375,11 @@ class Source(SlugRecord):
 
     def get_absolute_url(self):
         return reverse("portal:source-detail", args=[self.slug])
+
+    @property
+    def has_text(self) -> bool:
+        """Whether the portal holds this source's text, readable at its text page."""
+        return self.kind == SourceKind.DOCUMENT and self.slug == settings.SOURCE_DOCUMENT_SLUG
 
 
 class CitationQuerySet(models.QuerySet):
@@ -425,6 +444,24 @@ class Citation(models.Model):
         """The quote's pieces as printed, each with its paragraph: two where the quote is
         written joined across one of the paper's line-break hyphens ("imple-" / "mented")."""
         return load_source().parts_for(self.quote)
+
+    @cached_property
+    def reader_place(self):
+        """Where the quote stands in the source reader (portal.source_reader), or None where
+        the portal holds no text of its document."""
+        if not self.document.has_text:
+            return None
+        reader = load_reader(load_source(settings.SOURCE_TEXT_PATH))
+        return reader.place(self.paragraphs or [], self.quote, self.section)
+
+    @property
+    def reader_url(self) -> str:
+        """The source reader at the quote's paragraph, with the quote marked."""
+        place = self.reader_place
+        if place is None:
+            return ""
+        url = reverse("portal:source-text", args=[self.document.slug])
+        return f"{url}?highlight={self.key}#p{place.anchor}"
 
     @property
     def joined_at_break(self) -> bool:

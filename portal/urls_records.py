@@ -2,6 +2,7 @@ from django.urls import path
 
 from portal.filters import FigureFilter, SourceFilter, TopicFilter
 from portal.models import Figure, Source, Topic
+from portal.source_views import SourceTextView
 from portal.views import RecordDetailView, RecordListView
 
 app_name = "portal"
@@ -18,6 +19,7 @@ urlpatterns = [
         name="source-list",
     ),
     path("sources/<slug:slug>/", RecordDetailView.as_view(model=Source), name="source-detail"),
+    path("sources/<slug:slug>/text/", SourceTextView.as_view(), name="source-text"),
     path(
         "figures/",
         RecordListView.as_view(model=Figure, filterset_class=FigureFilter),
