@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from portal.models import Citation, Source
 from portal.record_kinds import RECORD_KINDS
-from portal.source_reader import FOOTNOTE, load_reader
+from portal.source_reader import FOOTNOTE, HEADING, load_reader
 from portal.source_text import load_source
 
 
@@ -114,8 +114,10 @@ class SourceTextView(TemplateView):
                         "marked": marked is not None,
                     }
                 )
+            first = division.paragraphs[0] if division.paragraphs else None
             divisions.append(
                 {
+                    "heading": first.text if first and first.kind == HEADING else "",
                     "paragraphs": [i for i in items if i["paragraph"].kind != FOOTNOTE],
                     "footnotes": [i for i in items if i["paragraph"].kind == FOOTNOTE],
                 }

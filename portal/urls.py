@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from portal import health, views
+from portal import feeds, health, views
 from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("map/", views.MapView.as_view(), name="map"),
     path("explore/", views.ExploreView.as_view(), name="explore"),
+    path("feeds/changes/", feeds.ChangesFeed(), name="feed-changes"),
+    path("feeds/countries/<str:key>/", feeds.CountryChangesFeed(), name="feed-country"),
+    path("feeds/frameworks/<slug:key>/", feeds.FrameworkChangesFeed(), name="feed-framework"),
+    path("feeds/topics/<slug:key>/", feeds.TopicChangesFeed(), name="feed-topic"),
     path("", include("portal.urls_records")),
     path("", include("countries.urls")),
     path("", include("frameworks.urls")),

@@ -32,6 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_request
@@ -178,6 +179,8 @@ def _request_key(request) -> str | None:
         meta.get("HTTP_ACCEPT", ""),
         "gzip" if "gzip" in meta.get("HTTP_ACCEPT_ENCODING", "") else "",
         get_language_from_request(request),
+        # Record pages give today's date as a citation's access date (includes/cite.html).
+        timezone.localdate().isoformat(),
     ]
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
