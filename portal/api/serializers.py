@@ -62,11 +62,20 @@ class TopicSerializer(RecordSerializer):
 
 
 class SourceSerializer(RecordSerializer):
-    source_url = serializers.CharField(source="url", help_text="The URL the footnote gives.")
+    source_url = serializers.CharField(
+        source="url",
+        help_text="A footnote: the URL it gives. A document: its official URL, entered by staff "
+        "(empty until entered).",
+    )
+    title = serializers.CharField(help_text="A document: its title, entered by staff.")
+    publisher = serializers.CharField(help_text="A document: its publisher, entered by staff.")
+    year = serializers.IntegerField(
+        allow_null=True, help_text="A document: its year of publication, entered by staff."
+    )
 
     class Meta:
         model = Source
-        fields = [*RECORD_FIELDS, "kind", "footnote", "source_url"]
+        fields = [*RECORD_FIELDS, "kind", "footnote", "source_url", "title", "publisher", "year"]
 
 
 class FigureSerializer(RecordSerializer):

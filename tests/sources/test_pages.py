@@ -120,3 +120,14 @@ def test_the_document_page_shows_its_bibliographic_data_as_entered_by_staff(clie
     source.save()
     html = client.get(source.get_absolute_url()).content.decode()
     assert html.count("(entered by staff, not in the text)") == 4
+
+
+def test_the_api_gives_the_bibliographic_data(client):
+    SourceFactory(title="White Paper 2025", publisher="Ministry", year=2025)
+    data = client.get("/api/v1/sources/white-paper/").json()
+    assert (data["title"], data["publisher"], data["year"], data["source_url"]) == (
+        "White Paper 2025",
+        "Ministry",
+        2025,
+        "",
+    )
