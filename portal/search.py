@@ -63,8 +63,9 @@ STOPWORDS = frozenset(
         "with",
     ]
 )
-# Column weights, names first: on PostgreSQL the order is {D, C, B, A}.
-PG_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+# Column weights, names first: on PostgreSQL the order is {D, C, B, A}. Chosen by
+# scripts/search_eval.py from a small grid (README, Search).
+PG_WEIGHTS = "{0.02, 0.1, 0.3, 1.0}"
 FTS_WEIGHTS = "10.0, 4.0, 1.5, 0.5"
 SNIPPET_RADIUS = 90
 PAGE_SIZE = 20
@@ -216,8 +217,9 @@ def _plain_clauses(pieces):
 def _pg_clause(clause, params):
     parts = []
     for alternative in clause.alternatives:
-        # A NUL character is refused by PostgreSQL.
-        params.append(alternative.text.replace("\x00", " "))
+        # A NUL character is refused by PostgreSQL; a slash is read as a space, as in
+        # the index (migration 0007).
+        params.append(alternative.text.replace("\x00", " ").replace("/", " "))
         parts.append("phraseto_tsquery('english', %s)")
     return "(" + " || ".join(parts) + ")"
 
@@ -260,7 +262,8 @@ def _matches(clauses, *, any_of=False):
             params = []
             tsquery = _pg_query(clauses, params, any_of=any_of)
             cursor.execute(
-                f"SELECT id, ts_rank('{PG_WEIGHTS}', vector, q, 1) FROM portal_searchentry, "
+                # Cover density: words near one another rank higher; divided by log length.
+                f"SELECT id, ts_rank_cd('{PG_WEIGHTS}', vector, q, 1) FROM portal_searchentry, "
                 f"(SELECT {tsquery} AS q) AS query WHERE vector @@ q",
                 params,
             )

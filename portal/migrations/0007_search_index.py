@@ -3,14 +3,15 @@
 from django.db import migrations, models
 
 # PostgreSQL: trigram matching for "did you mean", a tsvector the database keeps from the
-# four weighted texts (generated, stored) and GIN indexes on both.
+# four weighted texts (generated, stored; a slash read as a space, or "5G/6G" would be one
+# word) and GIN indexes on both.
 POSTGRESQL_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """ALTER TABLE portal_searchentry ADD COLUMN vector tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english'::regconfig, names), 'A')
-        || setweight(to_tsvector('english'::regconfig, linked), 'B')
-        || setweight(to_tsvector('english'::regconfig, description), 'C')
-        || setweight(to_tsvector('english'::regconfig, quotes), 'D')
+        setweight(to_tsvector('english'::regconfig, translate(names, '/', ' ')), 'A')
+        || setweight(to_tsvector('english'::regconfig, translate(linked, '/', ' ')), 'B')
+        || setweight(to_tsvector('english'::regconfig, translate(description, '/', ' ')), 'C')
+        || setweight(to_tsvector('english'::regconfig, translate(quotes, '/', ' ')), 'D')
     ) STORED""",
     "CREATE INDEX searchentry_vector_gin ON portal_searchentry USING gin (vector)",
     "CREATE INDEX searchentry_names_trgm ON portal_searchentry USING gin (names gin_trgm_ops)",
