@@ -253,25 +253,28 @@ def _fts_query(clauses, *, any_of=False):
     return joined
 
 
-def _matches(clauses, *, any_of=False):
-    """{entry id: rank, higher better} of the entries matching the clauses."""
+def _matches(clauses, *, any_of=False, names_only=False):
+    """{entry id: rank, higher better} of the entries matching the clauses (in their
+    names alone, with names_only)."""
     if not any(not c.negated for c in clauses):
         return {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             params = []
             tsquery = _pg_query(clauses, params, any_of=any_of)
+            vector = "ts_filter(vector, '{a}')" if names_only else "vector"
             cursor.execute(
                 # Cover density: words near one another rank higher; divided by log length.
                 f"SELECT id, ts_rank_cd('{PG_WEIGHTS}', vector, q, 1) FROM portal_searchentry, "
-                f"(SELECT {tsquery} AS q) AS query WHERE vector @@ q",
+                f"(SELECT {tsquery} AS q) AS query WHERE {vector} @@ q",
                 params,
             )
         else:
+            match = _fts_query(clauses, any_of=any_of)
             cursor.execute(
                 f"SELECT rowid, -bm25(portal_searchentry_fts, {FTS_WEIGHTS}) "
                 "FROM portal_searchentry_fts WHERE portal_searchentry_fts MATCH %s",
-                [_fts_query(clauses, any_of=any_of)],
+                [f"names : {match}" if names_only else match],
             )
         return dict(cursor.fetchall())
 
@@ -441,8 +444,11 @@ def _ranked(parsed, query):
         ):
             if any(tokens(name) in wanted for name in names.splitlines()):
                 exact.add(pk)
+    # Then records whose names alone hold every word, then the rest, each by rank.
+    named = set() if partial else set(_matches(parsed.clauses, names_only=True))
     scored = [
-        (pk, (10 if pk in exact else 0) + 2 * counts[pk] + rank) for pk, rank in matches.items()
+        (pk, 20 * (pk in exact) + 10 * (pk in named) + 2 * counts[pk] + rank)
+        for pk, rank in matches.items()
     ]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored, partial
