@@ -496,6 +496,7 @@ def search(*, query, page=1, page_size=PAGE_SIZE, filters=None, request=None) ->
     )
 
 
+@cache
 def _kind_labels():
     from portal.search_index import searchable_models
 
