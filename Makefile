@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 KEY_ENV := SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 TEST_ENV := $(KEY_ENV) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 
-.PHONY: run serve bench test check fuzz-api fixtures format venv install install-dev clean requirements
+.PHONY: run serve bench test check fuzz-api fixtures format venv install install-dev clean requirements search-eval
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; pyenv picks the one in .python-version")'
@@ -75,6 +75,11 @@ check: $(VENV)/.installed-dev
 ## fuzz-api: schemathesis against a live server with the fixtures (DATABASE_URL picks the database)
 fuzz-api: $(VENV)/.installed-dev
 	scripts/api_fuzz.sh
+
+## search-eval: recall@10 and MRR of search over tests/search/questions.yaml, overall and per
+## question type, on the database named by DATABASE_URL (load the fixtures first)
+search-eval: $(VENV)/.installed-dev
+	$(KEY_ENV) $(BIN)/python scripts/search_eval.py $(EVAL_ARGS)
 
 ## fixtures: load the fixtures into the database named by DATABASE_URL
 fixtures: $(VENV)/.installed

@@ -7,6 +7,8 @@ transaction commits), the records the change may touch are found by
 changed, or that left the public view, gets a ``Change`` row. A renamed topic thus
 changes every record that shows the topic's name, and the feed says so.
 
+The stored search index (portal.search_index) is rebuilt for the same records.
+
 ``refresh()`` with no arguments rechecks every record: run it after anything that
 bypasses model signals (``QuerySet.update``, raw SQL); ``refresh_public_digests``
 is the management command.
@@ -19,6 +21,8 @@ import threading
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+
+from portal import search_index
 
 # Above this many touched records, recheck everything: a few queries per kind.
 FULL_REFRESH_ABOVE = 300
@@ -196,6 +200,8 @@ def refresh(keys=None):
                 )
             PublicDigest.objects.filter(pk__in=[row.pk for row in gone]).delete()
     Change.objects.bulk_create(changes)
+    # The search index reads the same records and links: rebuilt for the same keys.
+    search_index.update(keys)
     return changes
 
 

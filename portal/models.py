@@ -625,3 +625,38 @@ class PendingRevision(models.Model):
         self.status, self.decided_by, self.comment = status, user, comment
         self.decided_at = timezone.now()
         self.save()
+
+
+class SearchEntry(models.Model):
+    """One published record as search reads it: its words by weight, and its facets.
+
+    Kept by portal.search_index from the records and the link graph; derived, never edited.
+    PostgreSQL adds a stored, GIN-indexed tsvector column over the four texts, SQLite an
+    FTS5 table (migration 0007); neither is built per query.
+    """
+
+    kind = models.CharField(max_length=40, help_text="The model name, e.g. agreement.")
+    record_pk = models.BigIntegerField()
+    public_id = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, help_text="The record as a page names it.")
+    path = models.CharField(max_length=400, help_text="The record's page.")
+    api_path = models.CharField(max_length=400, help_text="The record in the API.")
+    # The four texts, by weight: A names, B linked records' names, C description, D quotes.
+    names = models.TextField(blank=True, help_text="Name, acronym and aliases, one a line.")
+    linked = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    quotes = models.TextField(blank=True)
+    # Facets: partner countries as "|VN|TH|", the years the record's date overlaps.
+    countries = models.TextField(blank=True)
+    year_first = models.SmallIntegerField(null=True)
+    year_last = models.SmallIntegerField(null=True)
+    date_label = models.CharField(max_length=60, blank=True)
+    date_start = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "record_pk"], name="searchentry_record_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.public_id}"

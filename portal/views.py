@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
+from portal import search
 from portal.api.explore import csv_text, row_data
 from portal.explore import (
     DOWNLOAD_LIMIT,
@@ -16,7 +17,7 @@ from portal.links import shown_links
 from portal.list_titles import list_title
 from portal.models import Status
 from portal.record_kinds import DATED_KINDS, RECORD_KINDS
-from portal.selectors import search_records, timeline_context, timeline_entries
+from portal.selectors import timeline_context, timeline_entries
 from portal.world_map import map_context
 
 ORDERINGS = {
@@ -131,13 +132,44 @@ class RecordDetailView(DetailView):
 
 
 class SearchView(TemplateView):
+    """Every kind of record at once, best match first, with facets and pages."""
+
     template_name = "search.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        context = response.context_data
+        if context["problems"]:
+            response.status_code = 400
+        elif context["results"] and context["results"].page > context["results"].pages:
+            response.status_code = 404
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()  # capped by portal.limits
-        context["query"] = query
-        context["hits"] = search_records(query=query, limit=100) if query else []
+        params = self.request.GET
+        read = search.read_params(params)  # q is capped by portal.limits
+        results = None
+        if read.query and not read.problems:
+            results = search.search(query=read.query, page=read.page, filters=read.filters)
+            for name, values in results.facets.items():
+                for value in values:
+                    value.query = search.toggled(params, name, value.value)
+        context.update(
+            query=read.query,
+            problems=read.problems,
+            results=results,
+            highlight=(results.corrected or read.query) if results else "",
+        )
+        if results:
+            context["facet_groups"] = [
+                ("Kind", results.facets["kind"]),
+                ("Country", results.facets["country"]),
+                ("Year", results.facets["year"]),
+            ]
+            context["filtered"] = any(params.getlist(name) for name in ("kind", "country", "year"))
+            context["previous_query"] = search.with_page(params, results.page - 1)
+            context["next_query"] = search.with_page(params, results.page + 1)
         return context
 
 

@@ -95,7 +95,7 @@ class SearchHitSerializer(serializers.Serializer):
 
 
 class SearchResultsSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Hits in results (at most limit).")
-    next = serializers.URLField(allow_null=True, help_text="Always null: one page of hits.")
-    previous = serializers.URLField(allow_null=True, help_text="Always null.")
+    count = serializers.IntegerField(help_text="Every hit, on this page and the others.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
     results = SearchHitSerializer(many=True)

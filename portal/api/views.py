@@ -15,6 +15,7 @@ from rest_framework.routers import APIRootView
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from portal import search
 from portal.api.fields import public_changed_at, with_public_changed_at
 from portal.api.problems import InvalidParameters
 from portal.api.renderers import CSVTable
@@ -27,7 +28,7 @@ from portal.api.serializers import (
 )
 from portal.filters import FigureFilter, SourceFilter, StrictFilterBackend, TopicFilter
 from portal.models import Change, ChangeAction, Figure, Source, Topic
-from portal.selectors import search_records, words_of
+from portal.selectors import words_of
 from portal.validation import is_whole_number
 
 
@@ -193,10 +194,12 @@ class ApiRootView(ApiViewMixin, APIRootView):
 
 
 class SearchView(ApiViewMixin, APIView):
-    """Every kind of record at once, best match first."""
+    """Every kind of record at once, best match first: the search page's hits, in its
+    order, a page at a time."""
 
     # A ranked list of hits, not a table of records: JSON only.
     renderer_classes = [JSONRenderer]
+    known = ("q", "limit", "page", "kind", "country", "year", "format")
 
     @extend_schema(
         parameters=[
@@ -204,38 +207,72 @@ class SearchView(ApiViewMixin, APIView):
                 "q",
                 {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\w"},
                 required=True,
-                description="Search words; every word must match.",
+                description='Search words in web-search syntax: "a phrase", OR, -word. '
+                "Every word must match (synonyms count); when no record holds them all, "
+                "those holding the most come first.",
             ),
             OpenApiParameter(
                 "limit",
                 {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-                description="At most this many results.",
+                description="Hits per page.",
+            ),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1, "default": 1}, description="Page."
+            ),
+            OpenApiParameter(
+                "kind", {"type": "array", "items": {"type": "string"}}, description="Kinds."
+            ),
+            OpenApiParameter(
+                "country",
+                {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z]{2}$"}},
+                description="Partner countries, by ISO code.",
+            ),
+            OpenApiParameter(
+                "year",
+                {"type": "array", "items": {"type": "integer", "minimum": 1000, "maximum": 9999}},
+                description="Years a hit's date overlaps.",
             ),
         ],
         responses=SearchResultsSerializer,
     )
     def get(self, request):
-        unknown = set(request.query_params) - {"q", "limit", "format"}
+        params = request.query_params
+        unknown = set(params) - set(self.known)
         if unknown:
             raise InvalidParameters(
-                dict.fromkeys(unknown, "Unknown query parameter. Known: q, limit, format.")
+                dict.fromkeys(unknown, f"Unknown query parameter. Known: {', '.join(self.known)}.")
             )
-        query = request.query_params.get("q", "").strip()
-        if not words_of(query):
+        read = search.read_params(params)
+        if not words_of(read.query):
             raise InvalidParameters({"q": "Give the words to search for: ?q=..."})
-        if len(query) > 200:
+        if len(read.query) > 200:
             raise InvalidParameters({"q": "q is limited to 200 characters."})
-        raw_limit = request.query_params.get("limit", "20")
+        raw_limit = params.get("limit", "20")
         if not is_whole_number(raw_limit) or not 1 <= int(raw_limit) <= 100:
-            raise InvalidParameters({"limit": "limit must be a whole number from 1 to 100."})
-        hits = search_records(query=query, limit=int(raw_limit), request=request)
-        # The list envelope every endpoint uses; one page, at most `limit` hits.
+            read.problems["limit"] = "limit must be a whole number from 1 to 100."
+        if read.problems:
+            raise InvalidParameters(read.problems)
+        results = search.search(
+            query=read.query,
+            page=read.page,
+            page_size=int(raw_limit),
+            filters=read.filters,
+            request=request,
+        )
+        if read.page > results.pages:
+            raise NotFound(f"There is no page {read.page}: {results.pages} in all.")
+        url = request.build_absolute_uri(request.path)
+        # The list envelope every endpoint uses: every hit, a page at a time.
         return Response(
             {
-                "count": len(hits),
-                "next": None,
-                "previous": None,
-                "results": SearchHitSerializer(hits, many=True).data,
+                "count": results.total,
+                "next": f"{url}?{search.with_page(params, read.page + 1)}"
+                if results.has_next
+                else None,
+                "previous": f"{url}?{search.with_page(params, read.page - 1)}"
+                if results.has_previous
+                else None,
+                "results": SearchHitSerializer(results.hits, many=True).data,
             }
         )
 

@@ -1,13 +1,11 @@
 import json
-import re
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from portal import navigation
 from portal.api.fields import api_url as record_api_url
-from portal.selectors import words_of
+from portal.search import highlight_words, parse
 
 register = template.Library()
 
@@ -66,13 +64,9 @@ def json_ld(context, record):
 
 @register.filter
 def highlight(text, query):
-    """Escape the text and wrap each searched word in <mark>."""
-    escaped = escape(text)
-    for word in sorted(words_of(query), key=len, reverse=True):
-        escaped = re.sub(
-            f"({re.escape(escape(word))})", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE
-        )
-    return mark_safe(escaped)
+    """Escape the text and wrap each whole searched word (or another form of it, or a
+    synonym the search used) in <mark>: never a fragment of a longer word."""
+    return highlight_words(text, parse(query).highlight_words)
 
 
 @register.inclusion_tag("includes/menu.html", takes_context=True)

@@ -23,7 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def graph():
+def graph(django_capture_on_commit_callbacks):
+    # Committed as far as the app can tell: the search index is kept on commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _graph()
+
+
+def _graph():
     japan = CountryFactory(code="JP", name="Japan")
     vietnam = CountryFactory(code="VN", name="Vietnam")
     kenya = CountryFactory(code="KE", name="Kenya")

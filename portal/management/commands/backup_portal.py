@@ -46,8 +46,8 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 
 # Derived from the records, not kept: `refresh_public_digests` rebuilds the public digests
-# after a restore, and the changes feed starts again from there.
-DERIVED = ["portal.Change", "portal.PublicDigest"]
+# and the search index after a restore, and the changes feed starts again from there.
+DERIVED = ["portal.Change", "portal.PublicDigest", "portal.SearchEntry"]
 
 
 def backup_models():

@@ -1,0 +1,671 @@
+"""Search over the stored index (portal.search_index): the search page and /api/v1/search/.
+
+A query is read once, the same way on both databases (web-search syntax: "a phrase",
+OR between alternatives, -word to leave out; synonyms from search_synonyms.txt), then
+run on PostgreSQL's stored tsvector or SQLite's FTS5 table. Every word must match; when
+all of them together find nothing, records are ranked by how many of the words they hold.
+When nothing at all is found, a likely misspelling is corrected ("did you mean"): by
+trigram similarity on PostgreSQL, by difflib against the names' words on SQLite.
+"""
+
+import difflib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+SYNONYMS_FILE = Path(__file__).with_name("search_synonyms.txt")
+TOKEN = re.compile(r"[^\W_]+")
+PIECE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "many",
+        "much",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "with",
+    ]
+)
+# Column weights, names first: on PostgreSQL the order is {D, C, B, A}. Chosen by
+# scripts/search_eval.py from a small grid (README, Search).
+PG_WEIGHTS = "{0.02, 0.1, 0.3, 1.0}"
+FTS_WEIGHTS = "10.0, 4.0, 1.5, 0.5"
+SNIPPET_RADIUS = 90
+PAGE_SIZE = 20
+# Shorter words match only whole ("AI" never finds "aim"), and are never corrected.
+SUGGEST_MIN_LENGTH = 4
+
+
+def tokens(text):
+    return tuple(TOKEN.findall(text.lower()))
+
+
+# --- synonyms --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way of writing a clause: the text as typed (PostgreSQL's parser reads "U.S."
+    whole) and its words (FTS5 reads words only)."""
+
+    text: str
+    words: tuple
+
+
+@cache
+def synonym_groups():
+    """{words of a variant: every variant of its group}, from search_synonyms.txt."""
+    groups = {}
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        variants = tuple(
+            Alternative(text.strip(), tokens(text)) for text in line.split(",") if tokens(text)
+        )
+        for variant in variants:
+            groups.setdefault(variant.words, ())
+            groups[variant.words] += tuple(v for v in variants if v not in groups[variant.words])
+    return groups
+
+
+@cache
+def _longest_synonym():
+    return max((len(words) for words in synonym_groups()), default=1)
+
+
+# --- reading a query -------------------------------------------------------------------
+
+
+@dataclass
+class Clause:
+    """Something a hit must hold (or, negated, must not): any of its alternatives."""
+
+    alternatives: list
+    negated: bool = False
+    # The words typed, for a correction and for highlighting.
+    typed: str = ""
+
+    @property
+    def words(self):
+        return {word for alternative in self.alternatives for word in alternative.words}
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list = field(default_factory=list)
+
+    @property
+    def positive(self):
+        return [clause for clause in self.clauses if not clause.negated]
+
+    @property
+    def highlight_words(self):
+        return {word for clause in self.positive for word in clause.words}
+
+
+def parse(query):
+    """The clauses of a query in web-search syntax, with synonyms and stop words applied."""
+    clauses, join_next = [], False
+    plain = []  # a run of plain words: synonyms may span several of them
+
+    def flush_plain():
+        for clause in _plain_clauses(plain):
+            add(clause)
+        plain.clear()
+
+    def add(clause):
+        nonlocal join_next
+        if join_next and clauses and not clauses[-1].negated and not clause.negated:
+            clauses[-1].alternatives += clause.alternatives
+            clauses[-1].typed += f" OR {clause.typed}"
+        else:
+            clauses.append(clause)
+        join_next = False
+
+    for match in PIECE.finditer(query):
+        minus, quoted, bare = match.groups()
+        if bare == "OR":
+            flush_plain()
+            join_next = True
+            continue
+        if quoted is not None:
+            flush_plain()
+            if tokens(quoted):
+                add(Clause([Alternative(quoted, tokens(quoted))], bool(minus), quoted))
+            continue
+        if bare.startswith("-") and len(bare) > 1 and tokens(bare[1:]):
+            flush_plain()
+            add(Clause([Alternative(bare[1:], tokens(bare[1:]))], True, bare[1:]))
+            continue
+        if tokens(bare):
+            if join_next:
+                for clause in _plain_clauses([bare]):
+                    add(clause)
+            else:
+                plain.append(bare)
+    flush_plain()
+    return ParsedQuery([clause for clause in clauses if clause.alternatives])
+
+
+def _plain_clauses(pieces):
+    """Clauses of plain words: the longest synonym first, then each word on its own."""
+    words = [(word, piece) for piece in pieces for word in tokens(piece)]
+    groups, clauses, i = synonym_groups(), [], 0
+    while i < len(words):
+        for length in range(min(_longest_synonym(), len(words) - i), 0, -1):
+            key = tuple(word for word, _ in words[i : i + length])
+            if key in groups:
+                typed = " ".join(dict.fromkeys(piece for _, piece in words[i : i + length]))
+                clauses.append(Clause(list(groups[key]), typed=typed))
+                i += length
+                break
+        else:
+            word, piece = words[i]
+            # The words of one typed piece ("Open-RAN", "U.S.") stay together.
+            run = [w for w, p in words[i:] if p == piece]
+            if len(run) > 1 and words[i + len(run) - 1][1] == piece:
+                clauses.append(Clause([Alternative(piece, tuple(run))], typed=piece))
+                i += len(run)
+            else:
+                if word not in STOPWORDS:
+                    clauses.append(Clause([Alternative(word, (word,))], typed=word))
+                i += 1
+    return clauses
+
+
+# --- running a query -------------------------------------------------------------------
+
+
+def _pg_clause(clause, params):
+    parts = []
+    for alternative in clause.alternatives:
+        # A NUL character is refused by PostgreSQL; a slash is read as a space, as in
+        # the index (migration 0007).
+        params.append(alternative.text.replace("\x00", " ").replace("/", " "))
+        parts.append("phraseto_tsquery('english', %s)")
+    return "(" + " || ".join(parts) + ")"
+
+
+def _pg_query(clauses, params, *, any_of=False):
+    positive = [_pg_clause(c, params) for c in clauses if not c.negated]
+    joined = (" || " if any_of else " && ").join(positive)
+    for clause in clauses:
+        if clause.negated and not any_of:
+            joined += " && !!" + _pg_clause(clause, params)
+    return joined
+
+
+def _fts_clause(clause):
+    parts = []
+    for alternative in clause.alternatives:
+        phrase = '"' + " ".join(alternative.words) + '"'
+        # A prefix finds "Vietnamese" for "Vietnam"; short words ("AI") only whole.
+        if len(alternative.words[-1]) >= SUGGEST_MIN_LENGTH and not alternative.words[-1].isdigit():
+            phrase += "*"
+        parts.append(phrase)
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _fts_query(clauses, *, any_of=False):
+    positive = [_fts_clause(c) for c in clauses if not c.negated]
+    joined = "(" + (" OR " if any_of else " AND ").join(positive) + ")"
+    negated = [_fts_clause(c) for c in clauses if c.negated]
+    if negated and not any_of:
+        joined += " NOT (" + " OR ".join(negated) + ")"
+    return joined
+
+
+def _matches(clauses, *, any_of=False, names_only=False):
+    """{entry id: rank, higher better} of the entries matching the clauses (in their
+    names alone, with names_only)."""
+    if not any(not c.negated for c in clauses):
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            params = []
+            tsquery = _pg_query(clauses, params, any_of=any_of)
+            vector = "ts_filter(vector, '{a}')" if names_only else "vector"
+            cursor.execute(
+                # Cover density: words near one another rank higher; divided by log length.
+                f"SELECT id, ts_rank_cd('{PG_WEIGHTS}', vector, q, 1) FROM portal_searchentry, "
+                f"(SELECT {tsquery} AS q) AS query WHERE {vector} @@ q",
+                params,
+            )
+        else:
+            match = _fts_query(clauses, any_of=any_of)
+            cursor.execute(
+                f"SELECT rowid, -bm25(portal_searchentry_fts, {FTS_WEIGHTS}) "
+                "FROM portal_searchentry_fts WHERE portal_searchentry_fts MATCH %s",
+                [f"names : {match}" if names_only else match],
+            )
+        return dict(cursor.fetchall())
+
+
+# --- did you mean ----------------------------------------------------------------------
+
+
+def _close_word(word, candidates):
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+def _name_words(names):
+    return {w for text in names for w in tokens(text) if len(w) >= SUGGEST_MIN_LENGTH - 1}
+
+
+def correction(word):
+    """The word of a record's name a misspelt word most likely means, or None."""
+    from portal.models import SearchEntry
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # word_similarity over the names' trigram index: which names hold a word
+            # close to this one; then the closest word of those.
+            cursor.execute(
+                "SELECT names FROM portal_searchentry WHERE %s <%% names "
+                "ORDER BY word_similarity(%s, names) DESC LIMIT 10",
+                [word, word],
+            )
+            names = [row[0] for row in cursor.fetchall()]
+    else:
+        names = SearchEntry.objects.values_list("names", flat=True)
+    return _close_word(word, sorted(_name_words(names)))
+
+
+def suggestion_for(parsed):
+    """The query with each word that finds nothing replaced by the likeliest name word,
+    or None when nothing would change."""
+    changed, words = False, []
+    for clause in parsed.clauses:
+        typed = clause.typed
+        if (
+            not clause.negated
+            and len(clause.alternatives) == 1
+            and len(clause.alternatives[0].words) == 1
+            and len(typed) >= SUGGEST_MIN_LENGTH
+            and not typed.isdigit()
+            and not _matches([clause])
+        ):
+            better = correction(typed.lower())
+            if better and better != typed.lower():
+                words.append(better)
+                changed = True
+                continue
+        words.append(("-" if clause.negated else "") + typed)
+    return " ".join(words) if changed else None
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    type: str
+    id: str
+    name: str
+    url: str
+    html_url: str
+    snippet: str
+    score: float
+    kind_label: str = ""
+    date: str = ""
+    entry: object = None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    chosen: bool
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list  # this page
+    total: int
+    page: int
+    page_size: int
+    facets: dict = field(default_factory=dict)  # name -> [FacetValue]
+    # The query was corrected ("Vietnm" -> "Vietnam"): the hits are the corrected query's.
+    corrected: str | None = None
+    # Not every word was found together: ranked by how many of them each hit holds.
+    partial: bool = False
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def first(self):
+        return (self.page - 1) * self.page_size + 1 if self.total else 0
+
+    @property
+    def last(self):
+        return min(self.page * self.page_size, self.total)
+
+
+@dataclass
+class Filters:
+    kinds: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+    years: list = field(default_factory=list)
+
+    def keeps(self, row, leave_out=None):
+        _, kind, countries, first, last, *_ = row
+        if self.kinds and leave_out != "kind" and kind not in self.kinds:
+            return False
+        if (
+            self.countries
+            and leave_out != "country"
+            and not any(f"|{code}|" in countries for code in self.countries)
+        ):
+            return False
+        return not (
+            self.years
+            and leave_out != "year"
+            and not any(first is not None and first <= year <= last for year in self.years)
+        )
+
+
+def _ranked(parsed, query):
+    """[(entry id, score)] best first, and whether the words matched only in part."""
+    from portal.models import SearchEntry
+
+    positive = parsed.positive
+    if not positive:
+        return [], False
+    matches = _matches(parsed.clauses)
+    partial = False
+    counts = Counter()
+    if not matches and len(positive) > 1:
+        partial = True
+        matches = _matches(parsed.clauses, any_of=True)
+        negated = [c for c in parsed.clauses if c.negated]
+        left_out = set(_matches(negated, any_of=True)) if negated else set()
+        matches = {pk: rank for pk, rank in matches.items() if pk not in left_out}
+        for clause in positive:
+            counts.update(set(_matches([clause])) & set(matches))
+    # A record named exactly by the query (or, for one clause, a synonym of it) first.
+    wanted = {tokens(query)}
+    if len(parsed.clauses) == 1:
+        wanted |= {alternative.words for alternative in parsed.clauses[0].alternatives}
+    exact = set()
+    if matches:
+        for pk, names in SearchEntry.objects.filter(pk__in=list(matches)).values_list(
+            "pk", "names"
+        ):
+            if any(tokens(name) in wanted for name in names.splitlines()):
+                exact.add(pk)
+    # Then records whose names alone hold every word, then the rest, each by rank.
+    named = set() if partial else set(_matches(parsed.clauses, names_only=True))
+    scored = [
+        (pk, 20 * (pk in exact) + 10 * (pk in named) + 2 * counts[pk] + rank)
+        for pk, rank in matches.items()
+    ]
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return scored, partial
+
+
+def search(*, query, page=1, page_size=PAGE_SIZE, filters=None, request=None) -> Results:
+    """One page of hits for a query, best first, with facet counts over every hit."""
+    from portal.models import SearchEntry
+
+    filters = filters or Filters()
+    parsed = parse(query)
+    scored, partial = _ranked(parsed, query)
+    corrected = None
+    if not scored and parsed.positive:
+        suggestion = suggestion_for(parsed)
+        if suggestion:
+            corrected_parsed = parse(suggestion)
+            scored, partial = _ranked(corrected_parsed, suggestion)
+            if scored:
+                corrected, parsed = suggestion, corrected_parsed
+    score_of = dict(scored)
+    rows = list(
+        SearchEntry.objects.filter(pk__in=list(score_of)).values_list(
+            "pk", "kind", "countries", "year_first", "year_last"
+        )
+    )
+    facets = _facets(rows, filters)
+    kept = sorted(
+        (row for row in rows if filters.keeps(row)), key=lambda row: (-score_of[row[0]], row[0])
+    )
+    start = (page - 1) * page_size
+    page_pks = [row[0] for row in kept[start : start + page_size]]
+    entries = SearchEntry.objects.in_bulk(page_pks)
+    words = parsed.highlight_words
+    hits = [_hit(entries[pk], score_of[pk], words, request) for pk in page_pks]
+    return Results(
+        query=query,
+        hits=hits,
+        total=len(kept),
+        page=page,
+        page_size=page_size,
+        facets=facets,
+        corrected=corrected,
+        partial=partial,
+    )
+
+
+@cache
+def _kind_labels():
+    from portal.search_index import searchable_models
+
+    return {
+        model._meta.model_name: str(model._meta.verbose_name).capitalize()
+        for model in searchable_models()
+    }
+
+
+def _facets(rows, filters):
+    from countries.models import Country
+
+    kinds, countries, years = Counter(), Counter(), Counter()
+    for row in rows:
+        if filters.keeps(row, leave_out="kind"):
+            kinds[row[1]] += 1
+        if filters.keeps(row, leave_out="country"):
+            countries.update(code for code in row[2].split("|") if code)
+        if filters.keeps(row, leave_out="year") and row[3] is not None:
+            years.update(range(row[3], row[4] + 1))
+    labels = _kind_labels()
+    country_names = dict(
+        Country.objects.published().filter(code__in=list(countries)).values_list("code", "name")
+    )
+    return {
+        "kind": [
+            FacetValue(kind, labels.get(kind, kind), count, kind in filters.kinds)
+            for kind, count in kinds.most_common()
+        ],
+        "country": [
+            FacetValue(code, country_names.get(code, code), count, code in filters.countries)
+            for code, count in sorted(countries.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "year": [
+            FacetValue(str(year), str(year), count, year in filters.years)
+            for year, count in sorted(years.items(), reverse=True)
+        ],
+    }
+
+
+def _hit(entry, score, words, request):
+    def absolute(path):
+        return request.build_absolute_uri(path) if request else path
+
+    return Hit(
+        type=entry.kind,
+        id=entry.public_id,
+        name=entry.title,
+        url=absolute(entry.api_path),
+        html_url=absolute(entry.path),
+        snippet=snippet_for(entry, words),
+        score=round(score, 6),
+        kind_label=_kind_labels().get(entry.kind, entry.kind),
+        date=entry.date_label,
+        entry=entry,
+    )
+
+
+# --- snippets and highlighting -----------------------------------------------------------
+
+
+def _stem(word):
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def word_matches(word, words):
+    """Whether a word of the text is one searched for: the same word or another form of
+    it ("cables" for "cable"), never a fragment ("ran" in "Memorandum")."""
+    lowered = word.lower()
+    if lowered in words:
+        return True
+    if len(lowered) < SUGGEST_MIN_LENGTH:
+        return False
+    return any(len(w) >= SUGGEST_MIN_LENGTH and _stem(lowered) == _stem(w) for w in words) or any(
+        len(w) >= SUGGEST_MIN_LENGTH and lowered.startswith(w) for w in words
+    )
+
+
+def snippet_text(entry, words):
+    """The passage to show: the first text holding a searched word, cut around it."""
+    for text in [entry.description, *entry.quotes.splitlines(), *entry.linked.splitlines()]:
+        spans = [m for m in TOKEN.finditer(text) if word_matches(m.group(), words)]
+        if spans:
+            start = max(spans[0].start() - SNIPPET_RADIUS, 0)
+            # Start and end on a word boundary.
+            while start > 0 and text[start - 1].isalnum():
+                start -= 1
+            end = min(start + 2 * SNIPPET_RADIUS, len(text))
+            while end < len(text) and text[end].isalnum():
+                end += 1
+            return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    text = entry.description or (entry.quotes.splitlines() or [""])[0]
+    return text[: 2 * SNIPPET_RADIUS] + ("…" if len(text) > 2 * SNIPPET_RADIUS else "")
+
+
+def highlight_words(text, words):
+    """The text, escaped, with each whole searched word in <mark>."""
+    out, last = [], 0
+    for match in TOKEN.finditer(text):
+        if word_matches(match.group(), words):
+            out.append(escape(text[last : match.start()]))
+            out.append(f"<mark>{escape(match.group())}</mark>")
+            last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def snippet_for(entry, words):
+    return snippet_text(entry, words)
+
+
+# --- the query string, shared by the page and the API -------------------------------------
+
+
+@dataclass
+class Request:
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    page: int = 1
+    problems: dict = field(default_factory=dict)  # parameter -> what is wrong
+
+
+def read_params(params):
+    """The query, filters and page a query string asks for, and what is wrong with it.
+    `q` is capped by portal.limits before any view runs."""
+    from portal.validation import is_whole_number
+
+    read = Request(query=params.get("q", "").strip())
+    kinds = _kind_labels()
+    for kind in params.getlist("kind"):
+        if kind not in kinds:
+            read.problems["kind"] = f"No kind {kind!r}. Known: {', '.join(sorted(kinds))}."
+        elif kind not in read.filters.kinds:
+            read.filters.kinds.append(kind)
+    for code in params.getlist("country"):
+        code = code.strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            read.problems["country"] = f"{code!r} is not a country code such as VN."
+        elif code not in read.filters.countries:
+            read.filters.countries.append(code)
+    for year in params.getlist("year"):
+        if not is_whole_number(year) or not 1000 <= int(year) <= 9999:
+            read.problems["year"] = f"{year!r} is not a year such as 2024."
+        elif int(year) not in read.filters.years:
+            read.filters.years.append(int(year))
+    page = params.get("page", "1")
+    if not is_whole_number(page) or int(page) < 1:
+        read.problems["page"] = "page must be a whole number from 1."
+    else:
+        read.page = int(page)
+    return read
+
+
+def toggled(params, name, value):
+    """The query string with one facet value chosen or unchosen, from the first page."""
+    query = params.copy()
+    query.pop("page", None)
+    values = query.getlist(name)
+    query.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
+    return query.urlencode()
+
+
+def with_page(params, page):
+    query = params.copy()
+    if page == 1:
+        query.pop("page", None)
+    else:
+        query["page"] = str(page)
+    return query.urlencode()
