@@ -34,6 +34,7 @@ from portal.models import (
     Topic,
     VersionConflict,
 )
+from portal.open_records import mark_closed, mark_open, opened_by_others
 from portal.publishing import describe, linked_drafts, publish_problems
 from portal.resources import resource_for
 
@@ -185,7 +186,12 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         if obj is not None and obj.status == Status.PUBLISHED:
             return {}
-        return super().get_prepopulated_fields(request, obj)
+        prepopulated = super().get_prepopulated_fields(request, obj)
+        if not prepopulated and "slug" in self.get_fields_names():
+            # Every kind with a slug: typed from the name as the name is typed (the form
+            # fills an empty one on save too, for a browser without JavaScript).
+            prepopulated = {"slug": ["name"]}
+        return prepopulated
 
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
@@ -250,7 +256,17 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     # Saving: one conditional UPDATE on the version the form was opened at, then one
     # history row holding the fields, links and inline rows as saved together.
+    change_form_template = "admin/portal/change_form.html"
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id)) if object_id else None
+        if record is not None:
+            # Who else opened it lately, then this person's own mark (portal/open_records.py).
+            extra_context = {
+                "opened_by_others": opened_by_others(record, request.user),
+                **(extra_context or {}),
+            }
+            mark_open(record, request.user)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except VersionConflict:
@@ -318,6 +334,7 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return None
 
     def response_change(self, request, obj):
+        mark_closed(obj, request.user)
         if getattr(obj, "_pending_revision", None) is None:
             return super().response_change(request, obj)
         self.message_user(
@@ -584,6 +601,11 @@ class ReviewAdmin(admin.ModelAdmin):
                 args=[revision.object_id],
             ),
             "changes": changes,
+            "preview_url": (
+                f"{record.get_absolute_url()}?preview={revision.pk}"
+                if record is not None and revision.status == RevisionStatus.PENDING
+                else None
+            ),
             "moved_on": record is not None and record.version != revision.base_version,
             "may_decide": may_decide and revision.status == RevisionStatus.PENDING,
             "error": error,

@@ -5,10 +5,12 @@ parent it cascades from (a meeting's dialogue) needs that parent published; and 
 kinds listed in REQUIRED_ROWS need those inline rows (an agreement, its parties).
 """
 
-from django.db import models
+from contextlib import contextmanager
 
-from portal.history import inline_relations, is_versioned, link_fields
-from portal.models import Status
+from django.db import models, transaction
+
+from portal.history import apply_state, inline_relations, is_versioned, link_fields
+from portal.models import PendingRevision, RevisionStatus, Status
 
 # Inline rows a kind cannot be published without: "an agreement without parties".
 REQUIRED_ROWS = {"initiatives.agreement": "parties"}
@@ -62,3 +64,35 @@ def linked_drafts(record):
 
 def describe(record):
     return f"{record._meta.verbose_name} “{record}”"
+
+
+def previewable_revision(user, record, revision_id):
+    """The pending change `revision_id` to `record`, if `user` may preview it on the
+    public page (staff who may see the Review page); None otherwise."""
+    if not (user.is_staff and user.has_perm("portal.view_pendingrevision")):
+        return None
+    try:
+        revision_id = int(revision_id)
+    except (TypeError, ValueError):
+        return None
+    revisions = PendingRevision.objects.for_record(record).filter(status=RevisionStatus.PENDING)
+    return revisions.select_related("author").filter(pk=revision_id).first()
+
+
+@contextmanager
+def previewing(revision):
+    """The database as it would be with the pending change approved, for the length of
+    the block, then rolled back: the page drawn inside it is the page approval publishes.
+    No version, history row or change-feed entry survives it."""
+    model = revision.content_type.model_class()
+    with transaction.atomic():
+        record = model._base_manager.select_for_update().get(pk=revision.object_id)
+        after_save = apply_state(record, revision.proposed)
+        record.skip_history_when_saving = True
+        record._version_claimed = True
+        record.save()
+        after_save()
+        try:
+            yield record
+        finally:
+            transaction.set_rollback(True)
