@@ -1,6 +1,7 @@
 """The admin every record shares: history with revert, drafts and publishing, safe saves."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -36,6 +38,7 @@ from portal.models import (
 )
 from portal.open_records import mark_closed, mark_open, opened_by_others
 from portal.publishing import describe, linked_drafts, publish_problems
+from portal.quote_picker import MIN_CHARS, find_passages, the_paper
 from portal.resources import resource_for
 
 
@@ -508,10 +511,51 @@ class CitationAdmin(SimpleHistoryAdmin):
     search_fields = ["section", "quote", "key"]
     autocomplete_fields = ["document", "footnote"]
     readonly_fields = ["key", "paragraphs"]
+    change_form_template = "admin/portal/citation_change_form.html"
 
     @admin.display(description="quote")
     def short_quote(self, citation):
         return citation.quote[:100]
+
+    def get_urls(self):
+        return [
+            path(
+                "find-quote/",
+                self.admin_site.admin_view(self.find_quote_view),
+                name="portal_citation_find_quote",
+            ),
+            *super().get_urls(),
+        ]
+
+    def find_quote_view(self, request):
+        """The quote picker: search the source text, then "Use this quote" opens the add
+        form filled with the sentence, its section and the paper (plain links, no script;
+        the popup of an inline's "+" is kept through it)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        words = request.GET.get("q", "").strip()[:200]
+        passages = find_passages(words) if words else []
+        kept = {
+            name: request.GET[name] for name in (IS_POPUP_VAR, TO_FIELD_VAR) if name in request.GET
+        }
+        paper = the_paper()
+        add_url = reverse("admin:portal_citation_add")
+        for passage in passages:
+            fill = {"quote": passage.quote, "section": passage.section, **kept}
+            if paper is not None:
+                fill["document"] = paper.pk
+            passage.use_url = f"{add_url}?{urlencode(fill)}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Find a quote in the source text",
+            "opts": self.model._meta,
+            "words": words,
+            "passages": passages,
+            "too_short": bool(words) and len(words) < MIN_CHARS,
+            "kept": kept,
+            "is_popup": IS_POPUP_VAR in request.GET,
+        }
+        return TemplateResponse(request, "admin/portal/find_quote.html", context)
 
 
 @admin.register(PendingRevision)
