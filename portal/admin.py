@@ -37,7 +37,12 @@ from portal.models import (
     VersionConflict,
 )
 from portal.open_records import mark_closed, mark_open, opened_by_others
-from portal.publishing import describe, linked_drafts, publish_problems
+from portal.publishing import (
+    describe,
+    linked_drafts,
+    publish_problems,
+    published_records_citing,
+)
 from portal.quote_picker import MIN_CHARS, find_passages, the_paper
 from portal.resources import resource_for
 
@@ -99,7 +104,176 @@ def unpublish(modeladmin, request, queryset):
     modeladmin.set_status(request, queryset, Status.DRAFT)
 
 
-class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class VersionedAdminMixin:
+    """The admin of anything versioned (every record kind, and citations): safe saves, review
+    of changes to what is live, history in words and revert, who else has it open."""
+
+    # Saving: one conditional UPDATE on the version the form was opened at, then one
+    # history row holding the fields, links and inline rows as saved together.
+    change_form_template = "admin/portal/change_form.html"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id)) if object_id else None
+        if record is not None:
+            # Who else opened it lately, then this person's own mark (portal/open_records.py).
+            extra_context = {
+                "opened_by_others": opened_by_others(record, request.user),
+                **(extra_context or {}),
+            }
+            mark_open(record, request.user)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except VersionConflict:
+            # Another save won between this form's check and its UPDATE; everything of
+            # this one was rolled back. Validating again shows the conflict as a form
+            # error, with what was typed kept.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        obj.skip_history_when_saving = True
+        if change and not can_publish(request, self.model) and self.is_live(obj):
+            # An Editor's change to a published record waits for a Publisher: it is saved
+            # as usual, read back whole, then rolled back to a savepoint and kept aside.
+            obj._review_savepoint = transaction.savepoint_create()
+        if change:
+            obj.save_if_version(form.cleaned_data.get("base_version"))
+        else:
+            obj.save()
+
+    @staticmethod
+    def changes_the_record(form, formsets):
+        """Fields, links or inline rows changed; a meeting added inline is its own record
+        (a draft), not a change to its published dialogue."""
+        return form.has_changed() or any(
+            formset.has_changed() for formset in formsets if not is_versioned(formset.model)
+        )
+
+    def is_live(self, obj):
+        stored = self.model._base_manager.filter(pk=obj.pk).values_list("status", flat=True)
+        return stored.first() == Status.PUBLISHED
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        del record.skip_history_when_saving
+        savepoint = getattr(record, "_review_savepoint", None)
+        if savepoint is not None and self.changes_the_record(form, formsets):
+            proposed = record_state(record)
+            transaction.savepoint_rollback(savepoint)
+            base = self.model._base_manager.get(pk=record.pk).version
+            record._pending_revision = PendingRevision.objects.create(
+                content_type=ContentType.objects.get_for_model(record),
+                object_id=record.pk,
+                base_version=base,
+                proposed=proposed,
+                author=request.user,
+            )
+            return
+        self.after_save(request, record)
+        record.record_version(request.user, history_type="~" if change else "+")
+
+    def after_save(self, request, record):
+        """Once the fields, links and inline rows are saved, before the version is written."""
+
+    def log_change(self, request, obj, message):
+        if getattr(obj, "_pending_revision", None) is None:
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        mark_closed(obj, request.user)
+        if getattr(obj, "_pending_revision", None) is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            f"Your change to “{obj}” waits for a Publisher's review; the public page shows "
+            "the published version until it is approved.",
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(self.url_for("change", obj.pk))
+
+    # History: everyone with access sees it, in words; only a publisher may revert.
+    object_history_list_template = "admin/portal/object_history_list.html"
+
+    def revert_disabled(self, request, obj=None):
+        return not can_publish(request, self.model) or super().revert_disabled(request, obj)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        rows = list(historical_records)
+        for newer, older in zip(rows, rows[1:], strict=False):
+            newer.changes_in_words = describe_changes(
+                self.model, version_state(older), version_state(newer)
+            )
+        if rows and rows[-1].history_type == "+":
+            rows[-1].changes_in_words = ["created"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"may_view_users": request.user.has_perm("auth.view_user")}
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A version, what reverting to it would change, and (for a publisher) the revert."""
+        record = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, record):
+            raise PermissionDenied
+        historical = get_object_or_404(
+            self.model.history.model, id=record.pk, history_id=unquote(version_id)
+        )
+        may_revert = not self.revert_disabled(request, record)
+        error = None
+        if request.method == "POST":
+            if not may_revert:
+                raise PermissionDenied
+            try:
+                base = int(request.POST.get("base_version", ""))
+            except ValueError:
+                base = None
+            try:
+                with transaction.atomic():
+                    record.revert_to(historical, base, user=request.user)
+                    self.log_change(request, record, f"Reverted to version {historical.version}")
+            except VersionConflict:
+                error = (
+                    "Someone saved this record after you opened this page; nothing was "
+                    "reverted. Read what reverting would change now, then revert again."
+                )
+                record = self.model._base_manager.get(pk=record.pk)
+            except RevertError as problem:
+                error = f"This version cannot be restored exactly: {problem} Nothing was changed."
+                record = self.model._base_manager.get(pk=record.pk)
+            else:
+                self.message_user(
+                    request,
+                    f"Reverted to version {historical.version}: this is now version "
+                    f"{record.version}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self.url_for("change", record.pk))
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Version {historical.version} of {record}",
+            "opts": opts,
+            "original": record,
+            "historical": historical,
+            "changes": describe_changes(
+                self.model, record_state(record), version_state(historical)
+            ),
+            "may_revert": may_revert,
+            "base_version": record.version,
+            "error": error,
+            "history_url": self.url_for("history", record.pk),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/portal/revert.html", context)
+
+    def url_for(self, view, *args):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+class RecordAdmin(VersionedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     """What every record's admin shares; subclasses add their own columns and relations."""
 
     form = RecordAdminForm
@@ -116,6 +290,18 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if issubclass(model, DatedRecord):
             self.form = DatedRecordAdminForm
         self.resource_classes = [resource_for(model)]
+
+    def after_save(self, request, record):
+        problems = publish_problems(record) if record.status == Status.PUBLISHED else []
+        if problems:
+            # Checked after the inlines are saved: the citations are an inline.
+            type(record)._base_manager.filter(pk=record.pk).update(status=Status.DRAFT)
+            record.status = Status.DRAFT
+            self.message_user(
+                request,
+                f"Saved as a draft, not published: {', '.join(problems)}.",
+                messages.ERROR,
+            )
 
     def has_import_permission(self, request):
         # An import can set any field, status included: it is a publisher's tool.
@@ -257,172 +443,6 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         label = "Open the public page" if obj.status == Status.PUBLISHED else "Preview the draft"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
-    # Saving: one conditional UPDATE on the version the form was opened at, then one
-    # history row holding the fields, links and inline rows as saved together.
-    change_form_template = "admin/portal/change_form.html"
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        record = self.get_object(request, unquote(object_id)) if object_id else None
-        if record is not None:
-            # Who else opened it lately, then this person's own mark (portal/open_records.py).
-            extra_context = {
-                "opened_by_others": opened_by_others(record, request.user),
-                **(extra_context or {}),
-            }
-            mark_open(record, request.user)
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except VersionConflict:
-            # Another save won between this form's check and its UPDATE; everything of
-            # this one was rolled back. Validating again shows the conflict as a form
-            # error, with what was typed kept.
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        obj.skip_history_when_saving = True
-        if change and not can_publish(request, self.model) and self.is_live(obj):
-            # An Editor's change to a published record waits for a Publisher: it is saved
-            # as usual, read back whole, then rolled back to a savepoint and kept aside.
-            obj._review_savepoint = transaction.savepoint_create()
-        if change:
-            obj.save_if_version(form.cleaned_data.get("base_version"))
-        else:
-            obj.save()
-
-    @staticmethod
-    def changes_the_record(form, formsets):
-        """Fields, links or inline rows changed; a meeting added inline is its own record
-        (a draft), not a change to its published dialogue."""
-        return form.has_changed() or any(
-            formset.has_changed() for formset in formsets if not is_versioned(formset.model)
-        )
-
-    def is_live(self, obj):
-        stored = self.model._base_manager.filter(pk=obj.pk).values_list("status", flat=True)
-        return stored.first() == Status.PUBLISHED
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        record = form.instance
-        del record.skip_history_when_saving
-        savepoint = getattr(record, "_review_savepoint", None)
-        if savepoint is not None and self.changes_the_record(form, formsets):
-            proposed = record_state(record)
-            transaction.savepoint_rollback(savepoint)
-            base = self.model._base_manager.get(pk=record.pk).version
-            record._pending_revision = PendingRevision.objects.create(
-                content_type=ContentType.objects.get_for_model(record),
-                object_id=record.pk,
-                base_version=base,
-                proposed=proposed,
-                author=request.user,
-            )
-            return
-        problems = publish_problems(record) if record.status == Status.PUBLISHED else []
-        if problems:
-            # Checked after the inlines are saved: the citations are an inline.
-            type(record)._base_manager.filter(pk=record.pk).update(status=Status.DRAFT)
-            record.status = Status.DRAFT
-            self.message_user(
-                request,
-                f"Saved as a draft, not published: {', '.join(problems)}.",
-                messages.ERROR,
-            )
-        record.record_version(request.user, history_type="~" if change else "+")
-
-    def log_change(self, request, obj, message):
-        if getattr(obj, "_pending_revision", None) is None:
-            return super().log_change(request, obj, message)
-        return None
-
-    def response_change(self, request, obj):
-        mark_closed(obj, request.user)
-        if getattr(obj, "_pending_revision", None) is None:
-            return super().response_change(request, obj)
-        self.message_user(
-            request,
-            f"Your change to “{obj}” waits for a Publisher's review; the public page shows "
-            "the published version until it is approved.",
-            messages.WARNING,
-        )
-        return HttpResponseRedirect(self.url_for("change", obj.pk))
-
-    # History: everyone with access sees it, in words; only a publisher may revert.
-    object_history_list_template = "admin/portal/object_history_list.html"
-
-    def revert_disabled(self, request, obj=None):
-        return not can_publish(request, self.model) or super().revert_disabled(request, obj)
-
-    def set_history_delta_changes(self, request, historical_records, **kwargs):
-        rows = list(historical_records)
-        for newer, older in zip(rows, rows[1:], strict=False):
-            newer.changes_in_words = describe_changes(
-                self.model, version_state(older), version_state(newer)
-            )
-        if rows and rows[-1].history_type == "+":
-            rows[-1].changes_in_words = ["created"]
-
-    def history_view(self, request, object_id, extra_context=None):
-        context = {"may_view_users": request.user.has_perm("auth.view_user")}
-        return super().history_view(request, object_id, {**context, **(extra_context or {})})
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """A version, what reverting to it would change, and (for a publisher) the revert."""
-        record = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
-        if not self.has_view_or_change_permission(request, record):
-            raise PermissionDenied
-        historical = get_object_or_404(
-            self.model.history.model, id=record.pk, history_id=unquote(version_id)
-        )
-        may_revert = not self.revert_disabled(request, record)
-        error = None
-        if request.method == "POST":
-            if not may_revert:
-                raise PermissionDenied
-            try:
-                base = int(request.POST.get("base_version", ""))
-            except ValueError:
-                base = None
-            try:
-                with transaction.atomic():
-                    record.revert_to(historical, base, user=request.user)
-                    self.log_change(request, record, f"Reverted to version {historical.version}")
-            except VersionConflict:
-                error = (
-                    "Someone saved this record after you opened this page; nothing was "
-                    "reverted. Read what reverting would change now, then revert again."
-                )
-                record = self.model._base_manager.get(pk=record.pk)
-            except RevertError as problem:
-                error = f"This version cannot be restored exactly: {problem} Nothing was changed."
-                record = self.model._base_manager.get(pk=record.pk)
-            else:
-                self.message_user(
-                    request,
-                    f"Reverted to version {historical.version}: this is now version "
-                    f"{record.version}.",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(self.url_for("change", record.pk))
-        opts = self.model._meta
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Version {historical.version} of {record}",
-            "opts": opts,
-            "original": record,
-            "historical": historical,
-            "changes": describe_changes(
-                self.model, record_state(record), version_state(historical)
-            ),
-            "may_revert": may_revert,
-            "base_version": record.version,
-            "error": error,
-            "history_url": self.url_for("history", record.pk),
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, "admin/portal/revert.html", context)
-
     # Deleted records: a publisher sees them and brings one back with its links.
     change_list_template = "admin/portal/change_list.html"
 
@@ -477,10 +497,6 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/portal/deleted.html", context)
 
-    def url_for(self, view, *args):
-        opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
 
 @admin.register(Topic)
 class TopicAdmin(RecordAdmin):
@@ -505,7 +521,11 @@ class FigureAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Citations follow the rules of records: versions, the conditional save, revert by a
+    Publisher, and an Editor's change to one that a published page shows waits for review."""
+
+    form = RecordAdminForm
     list_display = ["section", "short_quote", "footnote", "paragraphs"]
     list_filter = ["document"]
     search_fields = ["section", "quote", "key"]
@@ -516,6 +536,9 @@ class CitationAdmin(SimpleHistoryAdmin):
     @admin.display(description="quote")
     def short_quote(self, citation):
         return citation.quote[:100]
+
+    def is_live(self, obj):
+        return bool(published_records_citing(obj))
 
     def get_urls(self):
         return [
@@ -647,7 +670,7 @@ class ReviewAdmin(admin.ModelAdmin):
             "changes": changes,
             "preview_url": (
                 f"{record.get_absolute_url()}?preview={revision.pk}"
-                if record is not None and revision.status == RevisionStatus.PENDING
+                if hasattr(record, "get_absolute_url") and revision.status == RevisionStatus.PENDING
                 else None
             ),
             "moved_on": record is not None and record.version != revision.base_version,

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 
 from django.db import models, transaction
 
-from portal.history import apply_state, inline_relations, is_versioned, link_fields
+from portal.history import apply_state, inline_relations, link_fields
+from portal.links import inline_rows, is_record_kind, record_kinds
 from portal.models import PendingRevision, RevisionStatus, Status
 
 # Inline rows a kind cannot be published without: "an agreement without parties".
@@ -24,7 +25,7 @@ def parent_fields(model):
         if field.many_to_one
         and not field.null
         and field.remote_field.on_delete is models.CASCADE
-        and is_versioned(field.related_model)
+        and is_record_kind(field.related_model)
     ]
 
 
@@ -49,12 +50,12 @@ def linked_drafts(record):
     """The draft records this one links to: they would be missing from its public page."""
     drafts = []
     for field in record._meta.concrete_fields:
-        if field.many_to_one and is_versioned(field.related_model):
+        if field.many_to_one and is_record_kind(field.related_model):
             linked = getattr(record, field.name)
             if linked is not None and linked.status == Status.DRAFT:
                 drafts.append(linked)
     for field in link_fields(type(record)):
-        if is_versioned(field.related_model):
+        if is_record_kind(field.related_model):
             drafts += list(getattr(record, field.name).filter(status=Status.DRAFT))
     for relation in inline_relations(type(record)):  # an agreement's parties
         for row in getattr(record, relation.name).all():
@@ -96,3 +97,18 @@ def previewing(revision):
             yield record
         finally:
             transaction.set_rollback(True)
+
+
+def published_records_citing(citation):
+    """The published records whose pages show the citation: records citing it, and
+    records whose inline rows cite it (an agreement's party)."""
+    found = []
+    for kind in record_kinds():
+        if "citations" in {field.name for field in link_fields(kind)}:
+            found += list(kind.objects.published().filter(citations=citation))
+        for relation in inline_rows(kind):
+            row_links = {field.name for field in link_fields(relation.related_model)}
+            if "citations" in row_links:
+                lookup = {f"{relation.name}__citations": citation}
+                found += list(kind.objects.published().filter(**lookup).distinct())
+    return found

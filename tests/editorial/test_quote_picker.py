@@ -83,7 +83,9 @@ def passage_paragraphs(quote):
 
 def test_the_picker_keeps_the_popup_of_an_inlines_plus(editor):
     SourceFactory()
-    page = editor.get(FIND_URL, {"q": "held an Open RAN symposium", "_popup": "1", "_to_field": "id"})
+    page = editor.get(
+        FIND_URL, {"q": "held an Open RAN symposium", "_popup": "1", "_to_field": "id"}
+    )
     [passage] = page.context["passages"]
     fill = parse_qs(urlparse(passage.use_url).query)
     assert fill["_popup"] == ["1"] and fill["_to_field"] == ["id"]
