@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 def window():
-    return timedelta(minutes=getattr(settings, "OPEN_RECORD_MINUTES", 10))
+    return timedelta(minutes=settings.OPEN_RECORD_MINUTES)
 
 
 def _key(record):
