@@ -1,6 +1,7 @@
 """The admin every record shares: history with revert, drafts and publishing, safe saves."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,7 +36,14 @@ from portal.models import (
     Topic,
     VersionConflict,
 )
-from portal.publishing import describe, linked_drafts, publish_problems
+from portal.open_records import mark_closed, mark_open, opened_by_others
+from portal.publishing import (
+    describe,
+    linked_drafts,
+    publish_problems,
+    published_records_citing,
+)
+from portal.quote_picker import MIN_CHARS, find_passages, the_paper
 from portal.resources import resource_for
 
 
@@ -95,162 +104,23 @@ def unpublish(modeladmin, request, queryset):
     modeladmin.set_status(request, queryset, Status.DRAFT)
 
 
-class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    """What every record's admin shares; subclasses add their own columns and relations."""
-
-    form = RecordAdminForm
-    list_display = ["name", "status", "updated_at"]
-    list_filter = ["status", "incomplete", "conflicting"]
-    search_fields = ["name", "slug", "aliases", "description"]
-    readonly_fields = ["public_page", "created_at", "updated_at"]
-    exclude = ["citations", *DATE_FIELDS]
-    actions = [publish, publish_with_linked_drafts, unpublish]
-    save_on_top = True
-
-    def __init__(self, model, admin_site):
-        super().__init__(model, admin_site)
-        if issubclass(model, DatedRecord):
-            self.form = DatedRecordAdminForm
-        self.resource_classes = [resource_for(model)]
-
-    def has_import_permission(self, request):
-        # An import can set any field, status included: it is a publisher's tool.
-        return can_publish(request, self.model)
-
-    def get_inlines(self, request, obj):
-        return [*super().get_inlines(request, obj), citations_inline(self.model)]
-
-    # Fieldsets every kind shares, filled from its own fields.
-    NAME_FIELDS = ["name", "acronym", "code", "slug", "number", "aliases"]
-    STATUS_FIELDS = ["status", "incomplete", "conflicting", "note", "public_page"]
-    STAMP_FIELDS = ["created_at", "updated_at", "base_version"]
-
-    def get_fieldsets(self, request, obj=None):
-        fields = list(self.get_fields(request, obj))
-        relations = {
-            field.name
-            for field in self.model._meta.get_fields()
-            if field.is_relation and not field.auto_created
-        }
-        names = [name for name in self.NAME_FIELDS if name in fields]
-        status = [name for name in self.STATUS_FIELDS if name in fields]
-        stamps = [name for name in self.STAMP_FIELDS if name in fields]
-        links = [name for name in fields if name in relations]
-        date = [name for name in fields if name == "date"]
-        taken = {*names, *status, *stamps, *links, *date}
-        about = [name for name in fields if name not in taken]
-        fieldsets = [
-            (None, {"fields": names}),
-            ("What it is", {"fields": about}),
-            ("Date", {"fields": date}),
-            ("Links", {"fields": links}),
-            ("Status and notes", {"fields": status}),
-            ("Versions", {"fields": stamps, "classes": ["collapse"]}),
-        ]
-        return [(title, options) for title, options in fieldsets if options["fields"]]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "label_from_instance"):
-            field.label_from_instance = chooser_label
-        return field
-
-    def get_list_display(self, request):
-        # A date at the precision the source gives, never an invented day.
-        return [
-            "date_label" if name == "date_start" else name
-            for name in super().get_list_display(request)
-        ]
-
-    @admin.display(description="date", ordering="date_start")
-    def date_label(self, obj):
-        return obj.date.label() if obj.date else "—"
-
-    def get_exclude(self, request, obj=None):
-        if issubclass(self.model, DatedRecord):
-            return self.exclude
-        return [name for name in self.exclude if name not in DATE_FIELDS]
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not can_publish(request, self.model):
-            readonly.append("status")  # editors write drafts; publishers publish them
-        if obj is not None and obj.status == Status.PUBLISHED and "slug" in self.get_fields_names():
-            readonly.append("slug")  # a published id is a promise to every link
-        return readonly
-
-    def get_fields_names(self):
-        return [field.name for field in self.model._meta.fields]
-
-    def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.status == Status.PUBLISHED:
-            return {}
-        return super().get_prepopulated_fields(request, obj)
-
-    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location=action_location)
-        if not can_publish(request, self.model):
-            for name in ("publish", "publish_with_linked_drafts", "unpublish"):
-                actions.pop(name, None)
-        return actions
-
-    def set_status(self, request, queryset, status, with_linked_drafts=False):
-        if not can_publish(request, self.model):
-            raise PermissionDenied
-        changed, refused, waiting = [], [], []
-        for record in queryset:
-            if record.status == status:
-                continue
-            if status == Status.PUBLISHED:
-                if with_linked_drafts:
-                    for draft in linked_drafts(record):
-                        problems = publish_problems(draft)
-                        if problems:
-                            refused.append(f"{describe(draft)}: {', '.join(problems)}")
-                        elif draft.status == Status.DRAFT:
-                            self.save_status(request, draft, status)
-                            changed.append(draft)
-                problems = publish_problems(record)
-                if problems:
-                    refused.append(f"{describe(record)}: {', '.join(problems)}")
-                    continue
-                drafts = linked_drafts(record)
-                if drafts:
-                    names = ", ".join(describe(draft) for draft in drafts)
-                    waiting.append(f"{describe(record)} links to drafts its page hides: {names}")
-            self.save_status(request, record, status)
-            changed.append(record)
-        if changed:
-            names = ", ".join(describe(record) for record in changed)
-            self.message_user(request, f"Set to {status}: {names}.", messages.SUCCESS)
-        if refused:
-            self.message_user(request, f"Not published: {'; '.join(refused)}.", messages.ERROR)
-        if waiting:
-            self.message_user(
-                request,
-                f"{'; '.join(waiting)}. To publish them too, select the record and choose "
-                "“Publish the selected records with the drafts they link to”.",
-                messages.WARNING,
-            )
-        if not (changed or refused):
-            self.message_user(request, "Nothing to change.", messages.INFO)
-
-    def save_status(self, request, record, status):
-        record.status = status
-        record._change_reason = f"Status set to {status}"
-        record._history_user = request.user
-        record.save_if_version(record.version)
-
-    @admin.display(description="Public page")
-    def public_page(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        label = "Open the public page" if obj.status == Status.PUBLISHED else "Preview the draft"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+class VersionedAdminMixin:
+    """The admin of anything versioned (every record kind, and citations): safe saves, review
+    of changes to what is live, history in words and revert, who else has it open."""
 
     # Saving: one conditional UPDATE on the version the form was opened at, then one
     # history row holding the fields, links and inline rows as saved together.
+    change_form_template = "admin/portal/change_form.html"
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id)) if object_id else None
+        if record is not None:
+            # Who else opened it lately, then this person's own mark (portal/open_records.py).
+            extra_context = {
+                "opened_by_others": opened_by_others(record, request.user),
+                **(extra_context or {}),
+            }
+            mark_open(record, request.user)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except VersionConflict:
@@ -300,17 +170,11 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 author=request.user,
             )
             return
-        problems = publish_problems(record) if record.status == Status.PUBLISHED else []
-        if problems:
-            # Checked after the inlines are saved: the citations are an inline.
-            type(record)._base_manager.filter(pk=record.pk).update(status=Status.DRAFT)
-            record.status = Status.DRAFT
-            self.message_user(
-                request,
-                f"Saved as a draft, not published: {', '.join(problems)}.",
-                messages.ERROR,
-            )
+        self.after_save(request, record)
         record.record_version(request.user, history_type="~" if change else "+")
+
+    def after_save(self, request, record):
+        """Once the fields, links and inline rows are saved, before the version is written."""
 
     def log_change(self, request, obj, message):
         if getattr(obj, "_pending_revision", None) is None:
@@ -318,6 +182,7 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return None
 
     def response_change(self, request, obj):
+        mark_closed(obj, request.user)
         if getattr(obj, "_pending_revision", None) is None:
             return super().response_change(request, obj)
         self.message_user(
@@ -403,6 +268,181 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/portal/revert.html", context)
 
+    def url_for(self, view, *args):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+class RecordAdmin(VersionedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+    """What every record's admin shares; subclasses add their own columns and relations."""
+
+    form = RecordAdminForm
+    list_display = ["name", "status", "updated_at"]
+    list_filter = ["status", "incomplete", "conflicting"]
+    search_fields = ["name", "slug", "aliases", "description"]
+    readonly_fields = ["public_page", "created_at", "updated_at"]
+    exclude = ["citations", *DATE_FIELDS]
+    actions = [publish, publish_with_linked_drafts, unpublish]
+    save_on_top = True
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if issubclass(model, DatedRecord):
+            self.form = DatedRecordAdminForm
+        self.resource_classes = [resource_for(model)]
+
+    def after_save(self, request, record):
+        problems = publish_problems(record) if record.status == Status.PUBLISHED else []
+        if problems:
+            # Checked after the inlines are saved: the citations are an inline.
+            type(record)._base_manager.filter(pk=record.pk).update(status=Status.DRAFT)
+            record.status = Status.DRAFT
+            self.message_user(
+                request,
+                f"Saved as a draft, not published: {', '.join(problems)}.",
+                messages.ERROR,
+            )
+
+    def has_import_permission(self, request):
+        # An import can set any field, status included: it is a publisher's tool.
+        return can_publish(request, self.model)
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), citations_inline(self.model)]
+
+    # Fieldsets every kind shares, filled from its own fields.
+    NAME_FIELDS = ["name", "acronym", "code", "slug", "number", "aliases"]
+    STATUS_FIELDS = ["status", "incomplete", "conflicting", "note", "public_page"]
+    STAMP_FIELDS = ["created_at", "updated_at", "base_version"]
+
+    def get_fieldsets(self, request, obj=None):
+        fields = list(self.get_fields(request, obj))
+        relations = {
+            field.name
+            for field in self.model._meta.get_fields()
+            if field.is_relation and not field.auto_created
+        }
+        names = [name for name in self.NAME_FIELDS if name in fields]
+        status = [name for name in self.STATUS_FIELDS if name in fields]
+        stamps = [name for name in self.STAMP_FIELDS if name in fields]
+        links = [name for name in fields if name in relations]
+        date = [name for name in fields if name == "date"]
+        taken = {*names, *status, *stamps, *links, *date}
+        about = [name for name in fields if name not in taken]
+        fieldsets = [
+            (None, {"fields": names}),
+            ("What it is", {"fields": about}),
+            ("Date", {"fields": date}),
+            ("Links", {"fields": links}),
+            ("Status and notes", {"fields": status}),
+            ("Versions", {"fields": stamps, "classes": ["collapse"]}),
+        ]
+        return [(title, options) for title, options in fieldsets if options["fields"]]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "label_from_instance"):
+            field.label_from_instance = chooser_label
+        return field
+
+    def get_list_display(self, request):
+        # A date at the precision the source gives, never an invented day.
+        return [
+            "date_label" if name == "date_start" else name
+            for name in super().get_list_display(request)
+        ]
+
+    @admin.display(description="date", ordering="date_start")
+    def date_label(self, obj):
+        return obj.date.label() if obj.date else "—"
+
+    def get_exclude(self, request, obj=None):
+        if issubclass(self.model, DatedRecord):
+            return self.exclude
+        return [name for name in self.exclude if name not in DATE_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request, self.model):
+            readonly.append("status")  # editors write drafts; publishers publish them
+        if obj is not None and obj.status == Status.PUBLISHED and "slug" in self.get_fields_names():
+            readonly.append("slug")  # a published id is a promise to every link
+        return readonly
+
+    def get_fields_names(self):
+        return [field.name for field in self.model._meta.fields]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.status == Status.PUBLISHED:
+            return {}
+        prepopulated = super().get_prepopulated_fields(request, obj)
+        if not prepopulated and "slug" in self.get_fields_names():
+            # Every kind with a slug: typed from the name as the name is typed (the form
+            # fills an empty one on save too, for a browser without JavaScript).
+            prepopulated = {"slug": ["name"]}
+        return prepopulated
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if not can_publish(request, self.model):
+            for name in ("publish", "publish_with_linked_drafts", "unpublish"):
+                actions.pop(name, None)
+        return actions
+
+    def set_status(self, request, queryset, status, with_linked_drafts=False):
+        if not can_publish(request, self.model):
+            raise PermissionDenied
+        changed, refused, waiting = [], [], []
+        for record in queryset:
+            if record.status == status:
+                continue
+            if status == Status.PUBLISHED:
+                if with_linked_drafts:
+                    for draft in linked_drafts(record):
+                        problems = publish_problems(draft)
+                        if problems:
+                            refused.append(f"{describe(draft)}: {', '.join(problems)}")
+                        elif draft.status == Status.DRAFT:
+                            self.save_status(request, draft, status)
+                            changed.append(draft)
+                problems = publish_problems(record)
+                if problems:
+                    refused.append(f"{describe(record)}: {', '.join(problems)}")
+                    continue
+                drafts = linked_drafts(record)
+                if drafts:
+                    names = ", ".join(describe(draft) for draft in drafts)
+                    waiting.append(f"{describe(record)} links to drafts its page hides: {names}")
+            self.save_status(request, record, status)
+            changed.append(record)
+        if changed:
+            names = ", ".join(describe(record) for record in changed)
+            self.message_user(request, f"Set to {status}: {names}.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, f"Not published: {'; '.join(refused)}.", messages.ERROR)
+        if waiting:
+            self.message_user(
+                request,
+                f"{'; '.join(waiting)}. To publish them too, select the record and choose "
+                "“Publish the selected records with the drafts they link to”.",
+                messages.WARNING,
+            )
+        if not (changed or refused):
+            self.message_user(request, "Nothing to change.", messages.INFO)
+
+    def save_status(self, request, record, status):
+        record.status = status
+        record._change_reason = f"Status set to {status}"
+        record._history_user = request.user
+        record.save_if_version(record.version)
+
+    @admin.display(description="Public page")
+    def public_page(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        label = "Open the public page" if obj.status == Status.PUBLISHED else "Preview the draft"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+
     # Deleted records: a publisher sees them and brings one back with its links.
     change_list_template = "admin/portal/change_list.html"
 
@@ -457,10 +497,6 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/portal/deleted.html", context)
 
-    def url_for(self, view, *args):
-        opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
 
 @admin.register(Topic)
 class TopicAdmin(RecordAdmin):
@@ -485,16 +521,64 @@ class FigureAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Citations follow the rules of records: versions, the conditional save, revert by a
+    Publisher, and an Editor's change to one that a published page shows waits for review."""
+
+    form = RecordAdminForm
     list_display = ["section", "short_quote", "footnote", "paragraphs"]
     list_filter = ["document"]
     search_fields = ["section", "quote", "key"]
     autocomplete_fields = ["document", "footnote"]
     readonly_fields = ["key", "paragraphs"]
+    change_form_template = "admin/portal/citation_change_form.html"
 
     @admin.display(description="quote")
     def short_quote(self, citation):
         return citation.quote[:100]
+
+    def is_live(self, obj):
+        return bool(published_records_citing(obj))
+
+    def get_urls(self):
+        return [
+            path(
+                "find-quote/",
+                self.admin_site.admin_view(self.find_quote_view),
+                name="portal_citation_find_quote",
+            ),
+            *super().get_urls(),
+        ]
+
+    def find_quote_view(self, request):
+        """The quote picker: search the source text, then "Use this quote" opens the add
+        form filled with the sentence, its section and the paper (plain links, no script;
+        the popup of an inline's "+" is kept through it)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        words = request.GET.get("q", "").strip()[:200]
+        passages = find_passages(words) if words else []
+        kept = {
+            name: request.GET[name] for name in (IS_POPUP_VAR, TO_FIELD_VAR) if name in request.GET
+        }
+        paper = the_paper()
+        add_url = reverse("admin:portal_citation_add")
+        for passage in passages:
+            fill = {"quote": passage.quote, "section": passage.section, **kept}
+            if paper is not None:
+                fill["document"] = paper.pk
+            passage.use_url = f"{add_url}?{urlencode(fill)}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Find a quote in the source text",
+            "opts": self.model._meta,
+            "words": words,
+            "passages": passages,
+            "too_short": bool(words) and len(words) < MIN_CHARS,
+            "kept": kept,
+            "is_popup": IS_POPUP_VAR in request.GET,
+        }
+        return TemplateResponse(request, "admin/portal/find_quote.html", context)
 
 
 @admin.register(PendingRevision)
@@ -584,6 +668,11 @@ class ReviewAdmin(admin.ModelAdmin):
                 args=[revision.object_id],
             ),
             "changes": changes,
+            "preview_url": (
+                f"{record.get_absolute_url()}?preview={revision.pk}"
+                if hasattr(record, "get_absolute_url") and revision.status == RevisionStatus.PENDING
+                else None
+            ),
             "moved_on": record is not None and record.version != revision.base_version,
             "may_decide": may_decide and revision.status == RevisionStatus.PENDING,
             "error": error,

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import CheckConstraint, UniqueConstraint
 from django.utils import timezone
+from django.utils.text import slugify
 
 from portal.history import describe_changes, record_state, version_state
 from portal.partial_dates import DateSpan, InvalidDate
@@ -132,6 +133,10 @@ class RecordAdminForm(forms.ModelForm):
                 label=old.label,
                 help_text="Other names the source uses, one a line.",
             )
+        slug = self.fields.get("slug")
+        if slug is not None and not self.instance.pk:
+            slug.required = False
+            slug.help_text = "The record's id in its URL; made from the name if left empty."
         if self.instance.pk:
             # The version in the database now, not the instance's.
             self.fields["base_version"].initial = self.current_version()
@@ -160,6 +165,10 @@ class RecordAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk:
+            if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("name"):
+                # What the admin's prepopulate script types, for a browser without it.
+                max_length = self.instance._meta.get_field("slug").max_length
+                cleaned["slug"] = slugify(cleaned["name"])[:max_length].strip("-")
             return cleaned
         base_version = cleaned.get("base_version")
         if base_version is None:

@@ -7,7 +7,8 @@ agreement's parties, a dialogue's meetings, a person's posts, with their own lin
 The state of a version and the state of the live record have one shape, so the diff
 in words, the revert and the tests all compare the same thing.
 
-This module imports no app's models: it reads every kind's `_meta`.
+This module imports no app's models: the links and inline rows of each kind come from
+the link graph (portal/links.py).
 """
 
 import json
@@ -18,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.deletion import ProtectedError
 
+from portal.links import inline_rows, stored_links
 from portal.partial_dates import DateSpan
 
 # Kept by the database for itself, never shown in a diff nor restored by a revert.
@@ -29,8 +31,8 @@ NOT_REVERTED = {"status"}
 
 
 def link_fields(model):
-    """The many-to-many links of a kind: the one place that lists them, from its _meta."""
-    return list(model._meta.many_to_many)
+    """The many-to-many links of a kind, from the link graph (portal/links.py)."""
+    return stored_links(model)
 
 
 def is_versioned(model):
@@ -38,20 +40,13 @@ def is_versioned(model):
 
 
 def inline_relations(model):
-    """Rows that live and die with the record: its reverse foreign keys that cascade.
+    """Rows that live and die with the record, from the link graph (portal/links.py).
 
     An agreement's parties and a person's posts have no life of their own, so they are
     part of the record's version. A dialogue's meetings are records themselves, with
     their own status, page, versions and revert, so a dialogue's version leaves them out.
     """
-    return [
-        relation
-        for relation in model._meta.related_objects
-        if relation.one_to_many
-        and relation.on_delete is models.CASCADE
-        and not relation.related_model._meta.auto_created
-        and not is_versioned(relation.related_model)
-    ]
+    return list(inline_rows(model))
 
 
 class StateEncoder(DjangoJSONEncoder):

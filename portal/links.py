@@ -256,3 +256,25 @@ def link_loading(kind):
                 f"{end.accessor}__{name}" for name in getattr(end.target, "link_related", ())
             ]
     return select, list(prefetch.values())
+
+
+# What a version of a record holds (portal/history.py) comes from here too: the links it
+# stores itself and the inline rows that live and die with it.
+
+
+def stored_links(model):
+    """The many-to-many links a record (or an inline row) holds itself: its linked records
+    and its citations, as saved with each version and restored by a revert."""
+    return list(model._meta.many_to_many)
+
+
+@cache
+def inline_rows(kind) -> tuple:
+    """The reverse relations from a record kind to its inline rows (an agreement's parties,
+    a person's posts): the models `_inline_models()` finds owned by `kind`. A dialogue's
+    meetings are records themselves, with their own versions, so they are not among them."""
+    return tuple(
+        owner_field.remote_field
+        for _, owner_field in _inline_models()
+        if owner_field.related_model is kind
+    )

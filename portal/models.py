@@ -69,51 +69,11 @@ class RecordQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Record(models.Model):
-    """Fields every transcribed record has: names, status, flags and timestamps."""
-
-    name = models.CharField(max_length=300)
-    aliases = models.JSONField(
-        default=list, blank=True, help_text="Other names the source uses, as a JSON list."
-    )
-    description = models.TextField(blank=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    incomplete = models.BooleanField(
-        default=False, help_text="Rests on a sentence the source text cuts off."
-    )
-    conflicting = models.BooleanField(
-        default=False, help_text="Two passages of the source disagree; both are cited."
-    )
-    note = models.TextField(blank=True, help_text="Editorial note.")
-    # Digest of the fixture data as last loaded: a record whose current state no
-    # longer matches it was edited by a person, and a reload leaves it alone.
-    loaded_digest = models.CharField(max_length=64, blank=True, editable=False)
-    # Counts saves and only grows (a revert is a new, higher version): an admin form
-    # saves only if the record is still at the version the form was opened at.
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-
-    objects = RecordQuerySet.as_manager()
-    # Each version's row also holds the record's links and inline rows (portal/history.py).
-    history = HistoricalRecords(
-        inherit=True, excluded_fields=["loaded_digest"], bases=[HistoricalVersion]
-    )
-
-    # How the sides of the link graph read on this kind's page: {side name: label}.
-    link_labels = {}
-    # Relations a record needs to be public and to have a URL (a meeting: its dialogue).
-    link_related = ()
-
-    class Meta:
-        abstract = True
-        ordering = ["name"]
-        permissions = [("publish_record", "Can publish, unpublish and revert")]
-
-    def __str__(self):
-        return self.name
+class Versioned:
+    """Saves that count versions and never overwrite a newer save; one history row per
+    version holding the fields, links and inline rows (portal/history.py). For a model
+    with a `version` field and `history = HistoricalRecords(bases=[HistoricalVersion])`:
+    every record kind, and citations."""
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not getattr(self, "_version_claimed", False):
@@ -179,6 +139,53 @@ class Record(models.Model):
             finally:
                 del self.skip_history_when_saving
             return self.record_version(user, reason=f"Reverted to version {historical.version}")
+
+
+class Record(Versioned, models.Model):
+    """Fields every transcribed record has: names, status, flags and timestamps."""
+
+    name = models.CharField(max_length=300)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names the source uses, as a JSON list."
+    )
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    incomplete = models.BooleanField(
+        default=False, help_text="Rests on a sentence the source text cuts off."
+    )
+    conflicting = models.BooleanField(
+        default=False, help_text="Two passages of the source disagree; both are cited."
+    )
+    note = models.TextField(blank=True, help_text="Editorial note.")
+    # Digest of the fixture data as last loaded: a record whose current state no
+    # longer matches it was edited by a person, and a reload leaves it alone.
+    loaded_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Counts saves and only grows (a revert is a new, higher version): an admin form
+    # saves only if the record is still at the version the form was opened at.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = RecordQuerySet.as_manager()
+    # Each version's row also holds the record's links and inline rows (portal/history.py).
+    history = HistoricalRecords(
+        inherit=True, excluded_fields=["loaded_digest"], bases=[HistoricalVersion]
+    )
+
+    # How the sides of the link graph read on this kind's page: {side name: label}.
+    link_labels = {}
+    # Relations a record needs to be public and to have a URL (a meeting: its dialogue).
+    link_related = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        permissions = [("publish_record", "Can publish, unpublish and revert")]
+
+    def __str__(self):
+        return self.name
 
     @classmethod
     def restore_deleted(cls, deletion, user=None):
@@ -392,7 +399,7 @@ def citation_key(section: str, quote: str) -> str:
     return digest.hexdigest()[:16]
 
 
-class Citation(models.Model):
+class Citation(Versioned, models.Model):
     """Where the source states a fact: section path, exact quote, footnote."""
 
     key = models.CharField(
@@ -415,8 +422,11 @@ class Citation(models.Model):
         help_text="Numbers of the source paragraphs the quote stands in.",
     )
 
+    # As on records: counts saves and only grows; the admin saves on the version it opened.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     objects = CitationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalVersion])
 
     class Meta:
         ordering = ["section", "key"]

@@ -374,3 +374,5 @@ if REDIS_URL:
 # Free text (search words, list filters' q): at most this many characters and words.
 QUERY_MAX_CHARS = int(os.environ.get("QUERY_MAX_CHARS", "200"))
 QUERY_MAX_WORDS = int(os.environ.get("QUERY_MAX_WORDS", "12"))
+# The admin names who else opened a record within this many minutes (portal/open_records.py).
+OPEN_RECORD_MINUTES = int(os.environ.get("OPEN_RECORD_MINUTES", "10"))

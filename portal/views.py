@@ -1,6 +1,7 @@
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from portal import search
@@ -16,6 +17,7 @@ from portal.facets import build_facets
 from portal.links import shown_links
 from portal.list_titles import list_title
 from portal.models import Status
+from portal.publishing import previewable_revision, previewing
 from portal.record_kinds import DATED_KINDS, RECORD_KINDS
 from portal.selectors import timeline_context, timeline_entries
 from portal.world_map import map_context
@@ -116,8 +118,26 @@ class RecordDetailView(DetailView):
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user).with_links()
 
+    def get(self, request, *args, **kwargs):
+        """?preview=<pending change id>: staff read the page as approving the change
+        would make it (portal/publishing.py); everyone else gets the page as it is."""
+        self.preview = None
+        if "preview" in request.GET and request.user.is_staff:
+            record = self.get_object()
+            self.preview = previewable_revision(request.user, record, request.GET["preview"])
+            if self.preview is None:
+                raise Http404("No pending change with that id for this record.")
+        if self.preview is None:
+            return super().get(request, *args, **kwargs)
+        with previewing(self.preview):
+            response = super().get(request, *args, **kwargs)
+            response.render()
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["preview"] = getattr(self, "preview", None)
         context["is_draft"] = self.object.status != Status.PUBLISHED
         context["link_facts"], context["link_sections"] = shown_links(self.object)
         context["admin_url"] = self.admin_url()

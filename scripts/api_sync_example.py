@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-NOT_LISTS = {"search", "changes", "schema", "docs", "download"}
+NOT_LISTS = {"search", "explore", "changes", "schema", "docs", "download"}
 
 
 def get(url):

@@ -150,3 +150,46 @@ def test_a_publisher_approves_an_editors_change_to_a_live_record(staff, open_as,
     page.goto(dialogue.get_absolute_url())
     expect(page.locator("main")).to_contain_text("A reviewed improvement.")
     shoot("public-page-after-approval")
+
+
+def test_a_record_open_by_someone_else_says_who(staff, open_as, shoot):
+    dialogue = DialogueFactory(name="Japan-Utopia ICT Policy Dialogue", status=Status.DRAFT)
+    url = f"/admin/initiatives/dialogue/{dialogue.pk}/change/"
+    editor, publisher = open_as("editor"), open_as("publisher")
+    editor.goto(url)
+    expect(editor.locator(".open-notice")).to_have_count(0)
+    publisher.goto(url)
+    notice = publisher.locator(".open-notice")
+    expect(notice).to_contain_text("editor opened this record at")
+    expect(notice).to_contain_text("the second save is refused")
+    shoot_page(publisher, shoot, "open-by-someone-else")
+
+    editor.get_by_role("button", name="Save", exact=True).first.click()
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+    publisher.reload()
+    expect(publisher.locator(".open-notice")).to_have_count(0)  # the editor saved and left
+
+
+def test_a_publisher_previews_a_pending_change_on_the_public_page(staff, open_as, shoot, page):
+    dialogue = DialogueFactory(name="Japan-Utopia ICT Policy Dialogue", description="As published.")
+    editor = open_as("editor")
+    editor.goto(f"/admin/initiatives/dialogue/{dialogue.pk}/change/")
+    editor.locator("#id_description").fill("A wording to check first.")
+    editor.get_by_role("button", name="Save", exact=True).first.click()
+    expect(editor.locator(".messagelist")).to_contain_text("waits for a Publisher's review")
+
+    publisher = open_as("publisher")
+    publisher.goto("/admin/portal/pendingrevision/")
+    publisher.get_by_role("link", name="Japan-Utopia ICT Policy Dialogue").click()
+    publisher.get_by_role("link", name="Preview the public page with this change").click()
+    expect(publisher.locator(".preview-notice")).to_contain_text("asked by editor")
+    expect(publisher.locator("main")).to_contain_text("A wording to check first.")
+    shoot_page(publisher, shoot, "preview-of-a-pending-change")
+
+    page.goto(dialogue.get_absolute_url())  # the public, meanwhile
+    expect(page.locator("main")).to_contain_text("As published.")
+    expect(page.locator("main")).not_to_contain_text("A wording to check first.")
+
+
+def shoot_page(page, shoot, step):
+    page.screenshot(path=str(shoot.folder / f"admin-flow-{step}.png"), full_page=True)
