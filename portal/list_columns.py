@@ -91,7 +91,10 @@ def _parties(agreement):
 
 
 def _partners(dialogue):
-    return [country for country in dialogue.countries.all() if country.code != HOME_COUNTRY]
+    """The countries other than Japan; for a dialogue with a body (the EU), the framework."""
+    countries = [country for country in dialogue.countries.all() if country.code != HOME_COUNTRY]
+    framework = _public(dialogue.framework)
+    return countries or ([framework] if framework else [])
 
 
 def _meetings(dialogue):
@@ -201,6 +204,7 @@ def listings():
                 ),
             ],
             "-latest",
+            select=["framework"],
             prefetch=[
                 Prefetch("countries", Country.objects.published()),
                 Prefetch(
