@@ -16,7 +16,9 @@ class FrameworkFilter(LinkedFilters, DatedFilters):
     def filter_related(self, queryset, name, value):
         if name == "framework":
             # A framework and the bodies directly under it (itu: ITU, ITU-R, ITU-T, ITU-D).
-            return queryset.filter(pk=value.pk) | queryset.filter(parent=value)
+            if not value:
+                return queryset
+            return queryset.filter(pk__in=value) | queryset.filter(parent__in=value)
         return super().filter_related(queryset, name, value)
 
 

@@ -1,9 +1,14 @@
-"""Facet counts for the browse pages: how many of the current matches each value would keep."""
+"""Facet counts for the browse pages. Values of one facet are alternatives (checkboxes, each
+kept in the URL); facets narrow each other. So a facet counts over the matches of every
+other filter: the count beside a value is what ticking it would add."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 
 from portal.models import Status
+
+# How many values a facet shows before "show all (N)".
+TOP_VALUES = 6
 
 # (query parameter, heading, the linked record's public id field)
 LINK_FACETS = [
@@ -29,14 +34,23 @@ class Facet:
     title: str
     values: list = field(default_factory=list)
 
+    @property
+    def top(self):
+        """The values shown at first: the most frequent, and every ticked one."""
+        return [v for i, v in enumerate(self.values) if i < TOP_VALUES or v.selected]
+
+    @property
+    def rest(self):
+        return [v for i, v in enumerate(self.values) if i >= TOP_VALUES and not v.selected]
+
 
 def toggle_query(params, param, value):
+    """The query string with one value of a facet ticked or unticked, others kept."""
     query = params.copy()
     query.pop("page", None)
-    if query.get(param) == str(value):
-        query.pop(param)
-    else:
-        query[param] = str(value)
+    values = query.getlist(param)
+    value = str(value)
+    query.setlist(param, [v for v in values if v != value] if value in values else [*values, value])
     return query.urlencode()
 
 
@@ -74,17 +88,16 @@ def kind_facet(queryset, model):
     return [(kind, labels.get(kind, kind), count) for kind, count in counts.items()]
 
 
-def build_facets(queryset, filterset_class, params):
-    """Facets for every filter the kind has, over the records the current filters keep."""
-    queryset = queryset.order_by()
+def build_facets(matches_without, filterset_class, params):
+    """Facets for every filter the kind has. `matches_without(param)` is the records every
+    current filter but `param` keeps."""
     filters = filterset_class.base_filters
     facets = []
 
     def add(param, title, rows, sort_by_count=True):
+        chosen = params.getlist(param)
         values = [
-            FacetValue(
-                value, label, count, params.get(param) == value, toggle_query(params, param, value)
-            )
+            FacetValue(value, label, count, value in chosen, toggle_query(params, param, value))
             for value, label, count in rows
         ]
         key = (lambda v: (-v.count, v.label)) if sort_by_count else (lambda v: v.value)
@@ -93,9 +106,74 @@ def build_facets(queryset, filterset_class, params):
     for param, title, id_field in LINK_FACETS:
         paths = filterset_class.link_paths.get(param)
         if param in filters and paths and not set(paths) <= {"code", "slug"}:
-            add(param, title, link_facet(queryset, paths, id_field))
+            add(param, title, link_facet(matches_without(param).order_by(), paths, id_field))
     if "kind" in filters:
+        queryset = matches_without("kind").order_by()
         add("kind", "Kind", kind_facet(queryset, queryset.model))
     if "year" in filters:
+        queryset = matches_without("year", "year_from", "year_to").order_by()
         add("year", "Year", year_facet(queryset), sort_by_count=False)
     return [facet for facet in facets if facet.values]
+
+
+# How a chip names the filter it stands for.
+PARAM_TITLES = {
+    "q": "Words",
+    "country": "Country",
+    "region": "Region",
+    "framework": "Framework",
+    "topic": "Topic",
+    "dialogue": "Dialogue",
+    "kind": "Kind",
+    "year": "Year",
+    "year_from": "From",
+    "year_to": "To",
+    "date_from": "From",
+    "date_to": "Until",
+    "meeting_format": "Format",
+    "qualifier": "Qualifier",
+    "currency": "Currency",
+    "updated_since": "Changed since",
+}
+
+
+@dataclass
+class Chip:
+    title: str
+    label: str
+    remove: str  # the query string without this value
+
+
+def value_label(form, param, value):
+    """What a filter value names, from the records and choices the form already read."""
+    field_ = form.fields.get(param)
+    cleaned = form.cleaned_data.get(param)
+    to_field = getattr(field_, "to_field_name", None)
+    if to_field and cleaned is not None:
+        for record in cleaned:
+            if str(getattr(record, to_field)) == value:
+                return str(record)
+    choices = dict(getattr(field_, "choices", None) or ())
+    return str(choices.get(value, value))
+
+
+def active_filters(filterset, params):
+    """A chip for every filter value in the URL, each with the query that removes it."""
+    chips = []
+    for param in params:
+        if param not in filterset.form.fields:
+            continue
+        for value in params.getlist(param):
+            if not value:
+                continue
+            query = params.copy()
+            query.pop("page", None)
+            query.setlist(param, [v for v in params.getlist(param) if v != value])
+            chips.append(
+                Chip(
+                    PARAM_TITLES.get(param, param),
+                    value_label(filterset.form, param, value),
+                    query.urlencode(),
+                )
+            )
+    return chips

@@ -35,8 +35,9 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class IdFilter(django_filters.ModelChoiceFilter):
-    """A record named by its public id (slug or code); an unknown id is a 400."""
+class IdFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records named by their public id (slug or code), one or more (?country=VN&country=TH:
+    either); an unknown id is a 400."""
 
 
 class ZonedDateTimeField(forms.CharField):
@@ -106,11 +107,24 @@ class RecordFilterSet(django_filters.FilterSet):
     # Paths from the record to each kind of link; None where a kind cannot link.
     link_paths: dict[str, list[str]] = {"topic": ["topics"]}
 
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        # A field with choices (an agreement's kind) takes one value or several: either.
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.ChoiceFilter:
+            return django_filters.MultipleChoiceFilter, params
+        return filter_class, params
+
     def filter_related(self, queryset, name, value):
+        if not value:  # no value given: the empty selection, which costs no query
+            return queryset
         paths = self.link_paths.get(name) or []
         condition = Q()
         for path in paths:
-            condition |= Q(**{path: value})
+            if path in ("code", "slug"):  # the record itself
+                condition |= Q(pk__in=[record.pk for record in value])
+            else:
+                condition |= Q(**{f"{path}__in": value})
         return queryset.filter(condition).distinct()
 
     def filter_q(self, queryset, name, value):
@@ -152,6 +166,14 @@ class DatedFilters(django_filters.FilterSet):
     year = YearFilter(
         method="filter_year", label="Records dated in this year (a range counts if it overlaps)."
     )
+    year_from = YearFilter(
+        method="filter_year_from",
+        label="Records dated in this year or later (a range counts if it overlaps).",
+    )
+    year_to = YearFilter(
+        method="filter_year_to",
+        label="Records dated in this year or earlier (a range counts if it overlaps).",
+    )
     date_from = django_filters.DateFilter(
         method="filter_date_from", label="Records dated on or after this day (YYYY-MM-DD)."
     )
@@ -164,6 +186,12 @@ class DatedFilters(django_filters.FilterSet):
         return self.filter_date_from(
             self.filter_date_to(queryset, name, date(year, 12, 31)), name, date(year, 1, 1)
         )
+
+    def filter_year_from(self, queryset, name, value):
+        return self.filter_date_from(queryset, name, date(int(value), 1, 1))
+
+    def filter_year_to(self, queryset, name, value):
+        return self.filter_date_to(queryset, name, date(int(value), 12, 31))
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(date_last__gte=value)

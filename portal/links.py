@@ -278,3 +278,56 @@ def inline_rows(kind) -> tuple:
         for _, owner_field in _inline_models()
         if owner_field.related_model is kind
     )
+
+
+# Kinds that say who a record involves or what it is about: a side of one of these kinds
+# declared on the record itself (its members, its topics, its parties) is a key fact.
+KEY_TARGETS = ("country", "organization", "framework", "topic")
+KEY_FACT_LIMIT = 6
+
+
+@dataclass
+class KeyFact:
+    label: str
+    records: list
+    more: int = 0  # how many more the full section lists
+    section: str = ""  # the id of that section on the page
+
+
+def _declared_here(kind_side):
+    """A side whose links the record itself declares: its own fields and inline rows,
+    not what other records say of it."""
+    return all(
+        end.inline_owner
+        or any(f.name == end.accessor and not f.auto_created for f in end.kind._meta.get_fields())
+        for end in kind_side.ends
+    )
+
+
+def key_facts(record):
+    """The linked rows of a record's key-facts panel: every single-valued side (a parent, the
+    framework it was made under), then its own many-valued sides that name who it involves or
+    what it is about (members, parties, topics), a few records each."""
+    single, many, inline = [], [], {}
+    for kind_side in sides(type(record)):
+        if not _declared_here(kind_side):
+            continue
+        if not kind_side.many:
+            found = kind_side.records(record)
+            if found:
+                single.append(KeyFact(kind_side.label, found))
+            continue
+        if kind_side.target._meta.model_name not in KEY_TARGETS:
+            continue
+        found = kind_side.records(record)
+        if not found:
+            continue
+        if kind_side.inline:
+            # An agreement's parties, a person's posts: one row for the inline rows.
+            accessor = kind_side.ends[0].accessor
+            row = inline.setdefault(accessor, KeyFact(accessor.replace("_", " ").capitalize(), []))
+            row.records += found
+            continue
+        shown = found[:KEY_FACT_LIMIT]
+        many.append(KeyFact(kind_side.label, shown, len(found) - len(shown), kind_side.name))
+    return single + list(inline.values()) + many

@@ -24,6 +24,8 @@ PHRASES = [
     ("framework", "under"),
     ("topic", "on"),
     ("year", "in"),
+    ("year_from", "from"),
+    ("year_to", "until"),
     ("date_from", "from"),
     ("date_to", "until"),
     ("q", "matching"),
@@ -39,21 +41,23 @@ def list_title(model, form):
     title = str(model._meta.verbose_name_plural).capitalize()
     data = form.cleaned_data
     qualifiers = [
-        str(dict(form.fields[name].choices).get(data[name], data[name]))
+        " or ".join(str(dict(form.fields[name].choices).get(value, value)) for value in values)
         for name in CHOICES
-        if data.get(name) not in (None, "")
+        if (values := _values(data.get(name)))
     ]
     if qualifiers:
         title += f" ({', '.join(qualifiers)})"
     for name, words in PHRASES:
         value = data.get(name)
+        if _is_many(value):  # records named by id, one or several: "Vietnam or Thailand"
+            value = " or ".join(str(item) for item in value)
         if value in (None, ""):
             continue
         if name == "country":
             words = COUNTRY_WORDS.get(kind, "with")
         elif name == "region":
             words = REGION_WORDS.get(kind, "with countries in")
-        if name == "year":
+        if name in ("year", "year_from", "year_to"):
             value = int(value)
         elif name == "q":
             value = f"“{value}”"
@@ -61,3 +65,15 @@ def list_title(model, form):
             value = value.isoformat()
         title += f" {words} {value}"
     return title
+
+
+def _is_many(value):
+    """A multi-valued filter's value: a list, or the queryset of the records it names."""
+    return isinstance(value, list | tuple) or hasattr(value, "model")
+
+
+def _values(value):
+    """A choice filter's value as a list: one value or several (or none)."""
+    if value in (None, ""):
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]

@@ -122,6 +122,12 @@ class DateSpan:
     def iso_start(self) -> str:
         return self._iso_one(self.start)
 
+    def html_datetime(self) -> str | None:
+        """The start as HTML's <time datetime> takes it ("2024", "2024-04", "2024-04-01"), or
+        None for a fiscal year: HTML has no form for April to March, and its first day would
+        state a precision the text does not give."""
+        return None if self.precision == FISCAL_YEAR else self._iso_one(self.start)
+
     def iso_end(self) -> str | None:
         return None if self.end is None else self._iso_one(self.end)
 

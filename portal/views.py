@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -13,20 +15,22 @@ from portal.explore import (
     explore,
 )
 from portal.explore import ORDERINGS as EXPLORE_ORDERINGS
-from portal.facets import build_facets
-from portal.links import shown_links
+from portal.facets import active_filters, build_facets
+from portal.links import key_facts, shown_links
+from portal.list_columns import list_csv, listings, order_by, row_json
 from portal.list_titles import list_title
 from portal.models import Status
 from portal.publishing import previewable_revision, previewing
-from portal.record_kinds import DATED_KINDS, RECORD_KINDS
+from portal.record_kinds import RECORD_KINDS
 from portal.selectors import timeline_context, timeline_entries
 from portal.world_map import map_context
 
-ORDERINGS = {
-    "name": ("Name", ["name"]),
-    "-date": ("Newest first", ["-date_start", "name"]),
-    "date": ("Oldest first", ["date_start", "name"]),
-}
+# Page sizes a reader may choose; anything else is refused with a message, never served.
+PAGE_SIZES = (10, 25, 50, 100)
+PAGE_SIZE = 25
+# Parameters a list page reads besides its filters.
+LIST_PARAMETERS = ("page", "page_size", "ordering", "format", "view")
+DOWNLOADS = ("csv", "json")
 
 
 class HomeView(TemplateView):
@@ -47,67 +51,248 @@ class HomeView(TemplateView):
 
 
 class RecordListView(ListView):
-    """A faceted list of one kind: filters in the URL, counts beside each facet value."""
+    """One kind as a table: filters and facets in the URL, sortable columns, numbered pages
+    of a chosen size, and the same rows (every page) as CSV or JSON (?format=csv|json)."""
 
-    paginate_by = 25
     filterset_class = None
     template_name = "records/record_list.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.listing = listings()[self.model._meta.model_name]
+        self.problems = {}
+        self.ordering_key = self.read_ordering()
+        self.page_size = self.read_page_size()
+        self.download = request.GET.get("format", "")
+        if self.download and self.download not in DOWNLOADS:
+            if not self.is_format_filter(self.download):
+                self.problems["format"] = [f"No download as “{self.download}”; choose csv or json."]
+            self.download = ""
+        self.tree = request.GET.get("view") == "tree" and self.has_tree()
+
+    def is_format_filter(self, value):
+        """?format=online on meetings is the old name of their format filter, not a download."""
+        field = next((f for f in self.model._meta.fields if f.name == "format"), None)
+        return field is not None and value in dict(field.choices or ())
+
+    def has_tree(self):
+        parent = next((f for f in self.model._meta.fields if f.name == "parent"), None)
+        return parent is not None and parent.related_model is self.model
+
+    def read_ordering(self):
+        value = self.request.GET.get("ordering") or self.listing.default
+        key = value.removeprefix("-")
+        if key == "date" and self.listing.column("date") is None:
+            key = self.listing.default.removeprefix("-")  # the old ?ordering=-date of any kind
+        column = self.listing.column(key)
+        if column is None or not column.sort:
+            known = [c.key for c in self.listing.columns if c.sort]
+            self.problems["ordering"] = [
+                f"Cannot sort by “{value}”. Sort by one of: {', '.join(known)} "
+                "(with a leading - for the reverse order)."
+            ]
+            value = self.listing.default
+        return value
+
+    def read_page_size(self):
+        value = self.request.GET.get("page_size")
+        if value is None:
+            return PAGE_SIZE
+        if value.isdigit() and int(value) in PAGE_SIZES:
+            return int(value)
+        self.problems["page_size"] = [
+            f"Show {', '.join(map(str, PAGE_SIZES))} records a page, not “{value}”."
+        ]
+        return PAGE_SIZE
+
+    def get_paginate_by(self, queryset):
+        return None if self.download or self.tree else self.page_size
 
     def get_base_queryset(self):
         return self.model.objects.published()
 
+    def filter_data(self, *leave_out):
+        data = self.request.GET.copy()
+        for name in (*LIST_PARAMETERS, *leave_out):
+            if name == "format" and self.download == "" and name in data:
+                continue  # ?format=online, a meeting filter's old name
+            data.pop(name, None)
+        return data
+
     def get_queryset(self):
         self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.get_base_queryset(), request=self.request
+            self.filter_data(), queryset=self.get_base_queryset(), request=self.request
         )
-        if not self.filterset.is_valid():
+        if not self.filterset.is_valid() or self.problems:
             return self.model.objects.none()
-        ordering = self.request.GET.get("ordering", "name")
-        fields = ORDERINGS.get(ordering, ORDERINGS["name"])[1]
-        if not self.is_dated():
-            fields = ["name"]
-        return self.filterset.qs.order_by(*fields)
+        listing = self.listing
+        queryset = self.filterset.qs
+        if listing.annotate:
+            queryset = queryset.annotate(**listing.annotate)
+        if listing.select or self.tree:
+            queryset = queryset.select_related(*listing.select, *(["parent"] if self.tree else []))
+        if listing.prefetch:
+            queryset = queryset.prefetch_related(*listing.prefetch)
+        key = self.ordering_key
+        return queryset.order_by(
+            *order_by(listing.column(key.removeprefix("-")), key.startswith("-"))
+        )
 
-    def is_dated(self):
-        return self.model in DATED_KINDS
+    def without(self, *params):
+        """The current matches with some filters left out: a multi-select facet counts what
+        each of its values would add, not what is left once one is chosen."""
+        if not any(param in self.request.GET for param in params):
+            return self.filterset.qs
+        filterset = self.filterset_class(
+            self.filter_data(*params),
+            queryset=self.get_base_queryset(),
+            request=self.request,
+        )
+        return filterset.qs if filterset.is_valid() else self.model.objects.none()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        if self.filterset.errors:
+        errors = self.filterset.errors or self.problems
+        if errors:
             response.status_code = 400
+        elif self.download:
+            return self.download_response(response.context_data)
+        return response
+
+    def download_response(self, context):
+        rows = context["rows"]
+        if len(rows) > DOWNLOAD_LIMIT:
+            return HttpResponse(
+                f"{len(rows)} records; a download holds at most {DOWNLOAD_LIMIT}.",
+                status=400,
+                content_type="text/plain",
+            )
+        columns = self.listing.columns
+        name = self.model._meta.verbose_name_plural.replace(" ", "-")
+        if self.download == "csv":
+            response = HttpResponse(
+                list_csv(columns, rows, self.request), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = JsonResponse(
+                {
+                    "count": len(rows),
+                    "query": self.request.GET.urlencode(),
+                    "columns": [{"key": c.key, "label": c.label} for c in columns],
+                    "results": [row_json(columns, row, self.request) for row in rows],
+                },
+                json_dumps_params={"ensure_ascii": False},
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}.{self.download}"'
         return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
+        errors = {**self.filterset.errors, **self.problems}
+        records = context["object_list"]
+        rows = [
+            (record, [column.get(record) for column in self.listing.columns]) for record in records
+        ]
+        facets = (
+            build_facets(self.without, self.filterset_class, params)
+            if not errors and not self.download
+            else []
+        )
         context.update(
             kind_plural=self.model._meta.verbose_name_plural,
             kind=self.model._meta.verbose_name,
             list_title=list_title(self.model, self.filterset.form)
-            if not self.filterset.errors
+            if not errors
             else str(self.model._meta.verbose_name_plural).capitalize(),
-            filter_errors=self.filterset.errors,
-            facets=build_facets(self.filterset.qs, self.filterset_class, params)
-            if not self.filterset.errors
+            filter_errors=errors,
+            facets=[facet for facet in facets if facet.param != "year"],
+            years=next((facet for facet in facets if facet.param == "year"), None),
+            year_from=params.get("year_from", ""),
+            year_to=params.get("year_to", ""),
+            rows=rows,
+            columns=sort_links(self.listing.columns, self.ordering_key, params),
+            ordering=self.ordering_key,
+            page_size=self.page_size,
+            page_sizes=PAGE_SIZES,
+            page_links=page_links(context["page_obj"], _with(params, page=None))
+            if context.get("page_obj")
             else [],
-            orderings=ORDERINGS if self.is_dated() else {},
-            ordering=self.request.GET.get("ordering", "name"),
-            query_without_page=_without(params, "page"),
-            query_without_ordering=_without(params, "ordering", "page"),
-            active_filters=[
-                (name, value, _without(params, name, "page"))
-                for name, value in params.items()
-                if name not in ("page", "ordering") and value
+            downloads=[(kind.upper(), _with(params, format=kind, page=None)) for kind in DOWNLOADS],
+            tree=build_tree(records) if self.tree else None,
+            has_tree=self.has_tree(),
+            tree_query=_with(params, view="tree", page=None, page_size=None),
+            table_query=_with(params, view=None, page=None),
+            active_filters=active_filters(self.filterset, params) if not errors else [],
+            table_rows=[
+                (record, list(zip(self.listing.columns, values, strict=True)))
+                for record, values in rows
             ],
+            total=context["paginator"].count if context.get("paginator") else len(records),
+            page_prefix=_with(params, page=None) + "&" if _with(params, page=None) else "",
+            # What the filter form and the page-size form must carry of the current view.
+            facet_hidden=hidden_fields(
+                params, leave_out={f.param for f in facets} | {"year_from", "year_to", "page"}
+            ),
+            page_size_hidden=hidden_fields(params, leave_out={"page_size", "page", "format"}),
         )
         return context
 
 
-def _without(params, *names):
+def _with(params, **changes):
+    """The query string with some parameters set (or left out, for None)."""
     query = params.copy()
-    for name in names:
+    for name, value in changes.items():
         query.pop(name, None)
+        if value is not None:
+            query[name] = value
     return query.urlencode()
+
+
+def hidden_fields(params, leave_out):
+    return [
+        (name, value)
+        for name, values in params.lists()
+        if name not in leave_out and name != "format"
+        for value in values
+    ]
+
+
+def sort_links(columns, ordering, params):
+    """(column, query that sorts by it, "ascending"/"descending"/None) for each column; a
+    second click on the sorted column reverses it."""
+    current = ordering.removeprefix("-")
+    descending = ordering.startswith("-")
+    links = []
+    for column in columns:
+        state = None
+        if column.key == current:
+            state = "descending" if descending else "ascending"
+        if not column.sort:
+            links.append((column, None, state))
+            continue
+        # Dated and numeric columns read best largest or newest first.
+        first = f"-{column.key}" if column.type in ("date", "number", "meeting") else column.key
+        if column.key == current:
+            first = column.key if descending else f"-{column.key}"
+        links.append((column, _with(params, ordering=first, page=None), state))
+    return links
+
+
+@dataclass
+class TreeNode:
+    record: object
+    children: list
+
+
+def build_tree(records):
+    """The records under their parents; a record whose parent is not in the list is a root."""
+    nodes = {record.pk: TreeNode(record, []) for record in records}
+    roots = []
+    for record in records:
+        parent = nodes.get(record.parent_id)
+        (parent.children if parent else roots).append(nodes[record.pk])
+    return roots
 
 
 class RecordDetailView(DetailView):
@@ -140,6 +325,7 @@ class RecordDetailView(DetailView):
         context["preview"] = getattr(self, "preview", None)
         context["is_draft"] = self.object.status != Status.PUBLISHED
         context["link_facts"], context["link_sections"] = shown_links(self.object)
+        context["key_facts"] = key_facts(self.object)
         context["admin_url"] = self.admin_url()
         return context
 

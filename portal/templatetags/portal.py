@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from portal import navigation
 from portal.api.fields import api_url as record_api_url
 from portal.search import highlight_words, parse
+from portal.source_text import load_source
 
 register = template.Library()
 
@@ -35,6 +36,24 @@ def api_url(context, record):
 @register.filter
 def kind_of(record):
     return record._meta.verbose_name
+
+
+@register.simple_tag
+def figure_mentions(figure):
+    """The paragraphs of the source text that refer to a figure ("... (Figure 2-2-8-1)."),
+    its caption line left out: what the text says of it, as printed."""
+    mention = f"Figure {figure.number}"
+    return [
+        (paragraph.number, paragraph.text.replace("**", ""))
+        for paragraph in load_source().paragraphs
+        if mention in paragraph.text.replace("**", "") and not paragraph.text.startswith(mention)
+    ]
+
+
+@register.filter
+def model_name(record):
+    """The kind's model name, which the stylesheet keys its badges on."""
+    return record._meta.model_name
 
 
 @register.simple_tag(takes_context=True)

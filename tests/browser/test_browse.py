@@ -43,17 +43,23 @@ def test_home_to_country_to_agreement_to_framework(page, shoot, portal_data):
 def test_combining_two_facets_narrows_the_list_and_keeps_them_in_the_url(page, shoot, portal_data):
     page.goto("/agreements/")
     total = int(re.match(r"\d+", page.locator(".results-heading").inner_text()).group())
-    page.locator(".facet", has_text="Country").get_by_role("link").first.click()
+    filters = page.get_by_role("form", name="Filters")
+    filters.locator(".facet", has_text="Country").get_by_role("checkbox").nth(1).check()
+    filters.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"country="))
     after_one = int(re.match(r"\d+", page.locator(".results-heading").inner_text()).group())
-    page.locator(".facet", has=page.get_by_role("heading", name="Kind")).get_by_role(
-        "link"
-    ).first.click()
+    filters.locator("fieldset", has=page.get_by_text("Kind", exact=True)).get_by_role(
+        "checkbox"
+    ).first.check()
+    filters.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"country=.*kind=|kind=.*country="))
     after_two = int(re.match(r"\d+", page.locator(".results-heading").inner_text()).group())
     shoot("two-facets")
     assert total >= after_one >= after_two >= 1
     assert page.locator(".active-filters li").count() == 3  # two filters and "Clear all"
+    page.get_by_role("link", name=re.compile("^Remove filter Kind")).click()
+    expect(page).not_to_have_url(re.compile(r"kind="))
+    assert page.locator(".active-filters li").count() == 2
 
 
 def test_search_and_open_a_result(page, shoot, portal_data):
