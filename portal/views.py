@@ -1,6 +1,7 @@
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from portal.api.explore import csv_text, row_data
@@ -39,7 +40,10 @@ class HomeView(TemplateView):
             )
             for model in RECORD_KINDS
         ]
-        context["recent"] = timeline_entries(limit=8, newest_first=True)
+        # What has happened: an event still to come is upcoming, not "most recent".
+        context["recent"] = timeline_entries(
+            limit=8, newest_first=True, started_by=timezone.localdate()
+        )
         return context
 
 
@@ -159,11 +163,20 @@ class TimelineView(TemplateView):
 
 
 class MapView(TemplateView):
+    """Countries shaded by the records of the chosen kinds, topic and years (the explore
+    engine's counts); each opens its filtered explore view."""
+
     template_name = "map.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["exploration"].problems:
+            response.status_code = 400
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(map_context())
+        context.update(map_context(self.request.GET))
         return context
 
 

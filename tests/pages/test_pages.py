@@ -183,10 +183,11 @@ def test_timeline_groups_dated_records_by_year_and_filters(client, graph):
     assert "moc-kenya-2024" in filtered and "moc-vietnam-2024" not in filtered
 
 
-def test_the_map_links_countries_with_records_and_has_a_table(client, graph):
+def test_the_map_links_countries_to_their_explore_view_and_lists_them(client, graph):
     page = client.get("/map/").text
-    assert '<a href="/countries/VN/" class="country' in page
-    assert "<caption>Records linked to each country</caption>" in page
+    assert 'class="country shade-1" data-code="VN"' in page
+    assert "&amp;country=VN" in page
+    assert '<ol class="place-list">' in page
 
 
 def test_sitemap_lists_published_records_only(client, graph):
