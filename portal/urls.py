@@ -13,6 +13,7 @@ urlpatterns = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("map/", views.MapView.as_view(), name="map"),
     path("explore/", views.ExploreView.as_view(), name="explore"),
+    path("compare/", views.CompareView.as_view(), name="compare"),
     path("", include("portal.urls_records")),
     path("", include("countries.urls")),
     path("", include("frameworks.urls")),

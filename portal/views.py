@@ -18,7 +18,14 @@ from portal.list_titles import list_title
 from portal.models import Status
 from portal.record_kinds import DATED_KINDS, RECORD_KINDS
 from portal.selectors import search_records, timeline_context, timeline_entries
-from portal.world_map import map_context
+from portal.research import (
+    CompareError,
+    compare,
+    find_subject,
+    linked_statistics,
+    statistic_series,
+)
+from portal.world_map import MAP_KINDS, map_context
 
 ORDERINGS = {
     "name": ("Name", ["name"]),
@@ -266,3 +273,51 @@ def page_links(page, query):
         else:
             links.append((number, f"{prefix}page={number}", number == page.number))
     return links
+
+
+class TopicDetailView(RecordDetailView):
+    """A topic with everything linked to it; its statistics as a table and, where the text
+    gives a series, a chart."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        statistics = linked_statistics(context["link_sections"])
+        context.update(statistics=statistics, series=statistic_series(statistics))
+        return context
+
+
+class CompareView(TemplateView):
+    """Two countries or two frameworks side by side (?a=VN&b=TH, ?a=itu&b=g7)."""
+
+    template_name = "compare.html"
+
+    def get(self, request, *args, **kwargs):
+        a, b = request.GET.get("a", "").strip(), request.GET.get("b", "").strip()
+        self.comparison, self.error, status = None, None, 200
+        if a or b:
+            try:
+                if a and b:
+                    self.comparison = compare(a, b, MAP_KINDS)
+                else:  # one chosen so far: check it, then let the form ask for the other
+                    find_subject(a or b)
+            except CompareError as error:
+                self.error, status = error.message, error.status
+        response = super().get(request, *args, **kwargs)
+        response.status_code = status
+        return response
+
+    def get_context_data(self, **kwargs):
+        from countries.models import Country
+        from frameworks.models import Framework
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            comparison=self.comparison,
+            sides=(self.comparison.a, self.comparison.b) if self.comparison else (),
+            error=self.error,
+            a=self.request.GET.get("a", ""),
+            b=self.request.GET.get("b", ""),
+            country_choices=Country.objects.published().order_by("name"),
+            framework_choices=Framework.objects.published().order_by("name"),
+        )
+        return context
