@@ -17,7 +17,6 @@ from portal.links import shown_links
 from portal.list_titles import list_title
 from portal.models import Status
 from portal.record_kinds import DATED_KINDS, RECORD_KINDS
-from portal.selectors import search_records, timeline_context, timeline_entries
 from portal.research import (
     CompareError,
     compare,
@@ -25,6 +24,7 @@ from portal.research import (
     linked_statistics,
     statistic_series,
 )
+from portal.selectors import search_records, timeline_context, timeline_entries
 from portal.world_map import MAP_KINDS, map_context
 
 ORDERINGS = {

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.explore.conftest import dated, graph  # noqa: F401 (a fixture)
+from tests.explore.conftest import dated
 from tests.factories import AgreementFactory, EventFactory, StatisticFactory
 from tests.pages.test_pages import count_queries
 

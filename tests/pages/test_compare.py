@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.explore.conftest import dated, graph  # noqa: F401 (a fixture)
+from tests.explore.conftest import dated
 from tests.factories import AgreementFactory, StatisticFactory
 from tests.pages.test_pages import count_queries
 
