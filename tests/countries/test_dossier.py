@@ -45,8 +45,8 @@ def test_the_chronology_runs_oldest_first_and_leaves_what_is_to_come_upcoming(cl
     facts = section(page, "dossier-heading")
     first = facts.split("<dt>First engagement</dt>")[1].split("</dd>")[0]
     latest = facts.split("<dt>Latest engagement</dt>")[1].split("</dd>")[0]
-    assert "/dialogues/jp-vn-dialogue/1st/" in first  # June 2023
-    assert "/agreements/moc-vietnam/" in latest  # FY2024, not the summit still to come
+    assert first.startswith("<dd>1st meeting <span") and ">June 2023</time>" in first
+    assert latest.startswith("<dd>Moc Vietnam <span") and ">FY2024</time>" in latest
 
 
 def test_the_dossier_names_the_frameworks_both_japan_and_the_country_belong_to(client, graph):
@@ -96,6 +96,19 @@ def test_values_at_the_same_date_are_not_a_series(client, graph):
             **dated(date(2023, 10, 1), "month"),
         )
     assert 'class="stat-chart"' not in client.get("/countries/VN/").text
+
+
+def test_what_explore_adds_stays_out_of_the_record_article(client, graph):
+    """The article shows the link graph both ways (tests/links); a meeting reached through
+    its dialogue, and a region's countries' records, come after it."""
+    for path, derived in (
+        ("/countries/VN/", "/dialogues/jp-vn-dialogue/1st/"),
+        ("/regions/southeast-asia/", "/agreements/moc-vietnam/"),
+    ):
+        page = client.get(path).text
+        article = page.split('<article class="record">')[1].split("</article>")[0]
+        assert f'href="{derived}"' not in article
+        assert f'href="{derived}"' in page.split("</article>")[1]
 
 
 def test_the_region_page_lists_every_kind_of_its_countries_through_explore(client, graph):
