@@ -1,4 +1,4 @@
-"""Two countries or two frameworks side by side; a topic's statistics."""
+"""Two countries or two frameworks side by side (/compare/); a topic's statistics."""
 
 import re
 from datetime import date
