@@ -2,19 +2,8 @@ from django.urls import path
 
 from countries.filters import CountryFilter, OrganizationFilter, RegionFilter
 from countries.models import Country, Organization, Region
+from countries.views import CountryDetailView, RegionDetailView
 from portal.views import RecordDetailView, RecordListView
-
-
-class CountryDetailView(RecordDetailView):
-    model = Country
-    slug_field = "code"
-    slug_url_kwarg = "code"
-
-    def get_object(self, queryset=None):
-        # Codes are upper case; /countries/vn/ finds Vietnam too.
-        self.kwargs["code"] = self.kwargs["code"].upper()
-        return super().get_object(queryset)
-
 
 app_name = "countries"
 urlpatterns = [
@@ -29,7 +18,7 @@ urlpatterns = [
         RecordListView.as_view(model=Region, filterset_class=RegionFilter),
         name="region-list",
     ),
-    path("regions/<slug:slug>/", RecordDetailView.as_view(model=Region), name="region-detail"),
+    path("regions/<slug:slug>/", RegionDetailView.as_view(), name="region-detail"),
     path(
         "organizations/",
         RecordListView.as_view(model=Organization, filterset_class=OrganizationFilter),

@@ -326,6 +326,9 @@ class Selection:
     # The kinds looked at (the timeline: the dated ones), and whether only dated records.
     universe: tuple = tuple(RECORD_KINDS)
     dated_only: bool = False
+    # Only records that began on or before this day (the home page's "most recent" must
+    # not open with an event still to come).
+    started_by: date | None = None
 
     @property
     def years(self):
@@ -489,6 +492,10 @@ def matching(kind, selection, *, leave_out=None):
     queryset = kind.objects.published().order_by()
     if selection.dated_only:
         queryset = queryset.exclude(date_start=None)
+    if selection.started_by is not None:
+        if kind not in DATED_KINDS:
+            return None
+        queryset = queryset.filter(date_start__lte=selection.started_by)
     for param in LINK_PARAMS:
         if param == leave_out or not selection.records.get(param):
             continue
@@ -846,14 +853,22 @@ def suggestion_query(selection, problem, suggestion):
 
 
 def explore(
-    *, params, kinds=None, dated_only=False, page_size=PAGE_SIZE, everything=False
+    *,
+    params,
+    kinds=None,
+    dated_only=False,
+    page_size=PAGE_SIZE,
+    everything=False,
+    started_by=None,
+    rows=True,
 ) -> Exploration:
     """The records of every kind that the parameters (kind, country, region, framework,
     topic, year_from, year_to, ordering, page) choose, with a count beside every facet
     value. The current page of `page_size` rows, or with `everything` all rows (up to
     DOWNLOAD_LIMIT; a view asking for more gets no rows, and `total` says why).
     `kinds` narrows the kinds looked at, `dated_only` leaves out records without a date
-    (the timeline).
+    (the timeline), `started_by` (a date) those that began after it. With `rows` false
+    only the facets and counts are read (the map), one query fewer.
 
     Raises django.core.paginator.InvalidPage for a page that is not a number or past the
     end."""
@@ -862,6 +877,7 @@ def explore(
         params, vocabularies, universe=tuple(kinds or RECORD_KINDS)
     )
     selection.dated_only = dated_only
+    selection.started_by = started_by
     facets = _link_facets(selection, vocabularies)
     kind_counts = _kind_counts(selection)
     year_counts = _year_counts(selection)
@@ -885,6 +901,8 @@ def explore(
         total=total,
         years=sorted(year_counts.items()),
     )
+    if not rows:
+        return exploration
     union = _results(selection)
     if everything:
         if total <= DOWNLOAD_LIMIT and union is not None:

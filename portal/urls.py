@@ -17,6 +17,7 @@ urlpatterns = [
     path("feeds/countries/<str:key>/", feeds.CountryChangesFeed(), name="feed-country"),
     path("feeds/frameworks/<slug:key>/", feeds.FrameworkChangesFeed(), name="feed-framework"),
     path("feeds/topics/<slug:key>/", feeds.TopicChangesFeed(), name="feed-topic"),
+    path("compare/", views.CompareView.as_view(), name="compare"),
     path("", include("portal.urls_records")),
     path("", include("countries.urls")),
     path("", include("frameworks.urls")),

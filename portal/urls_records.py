@@ -3,7 +3,7 @@ from django.urls import path
 from portal.filters import FigureFilter, SourceFilter, TopicFilter
 from portal.models import Figure, Source, Topic
 from portal.source_views import SourceTextView
-from portal.views import RecordDetailView, RecordListView
+from portal.views import RecordDetailView, RecordListView, TopicDetailView
 
 app_name = "portal"
 urlpatterns = [
@@ -12,7 +12,7 @@ urlpatterns = [
         RecordListView.as_view(model=Topic, filterset_class=TopicFilter),
         name="topic-list",
     ),
-    path("topics/<slug:slug>/", RecordDetailView.as_view(model=Topic), name="topic-detail"),
+    path("topics/<slug:slug>/", TopicDetailView.as_view(model=Topic), name="topic-detail"),
     path(
         "sources/",
         RecordListView.as_view(model=Source, filterset_class=SourceFilter),

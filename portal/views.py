@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -22,8 +23,15 @@ from portal.list_titles import list_title
 from portal.models import Status
 from portal.publishing import previewable_revision, previewing
 from portal.record_kinds import RECORD_KINDS
+from portal.research import (
+    CompareError,
+    compare,
+    find_subject,
+    linked_statistics,
+    statistic_series,
+)
 from portal.selectors import timeline_context, timeline_entries
-from portal.world_map import map_context
+from portal.world_map import MAP_KINDS, map_context
 
 # Page sizes a reader may choose; anything else is refused with a message, never served.
 PAGE_SIZES = (10, 25, 50, 100)
@@ -46,7 +54,10 @@ class HomeView(TemplateView):
             )
             for model in RECORD_KINDS
         ]
-        context["recent"] = timeline_entries(limit=8, newest_first=True)
+        # What has happened: an event still to come is upcoming, not "most recent".
+        context["recent"] = timeline_entries(
+            limit=8, newest_first=True, started_by=timezone.localdate()
+        )
         return context
 
 
@@ -397,11 +408,20 @@ class TimelineView(TemplateView):
 
 
 class MapView(TemplateView):
+    """Countries shaded by the records of the chosen kinds, topic and years (the explore
+    engine's counts); each opens its filtered explore view."""
+
     template_name = "map.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["exploration"].problems:
+            response.status_code = 400
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(map_context())
+        context.update(map_context(self.request.GET))
         return context
 
 
@@ -491,3 +511,51 @@ def page_links(page, query):
         else:
             links.append((number, f"{prefix}page={number}", number == page.number))
     return links
+
+
+class TopicDetailView(RecordDetailView):
+    """A topic with everything linked to it; its statistics as a table and, where the text
+    gives a series, a chart."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        statistics = linked_statistics(context["link_sections"])
+        context.update(statistics=statistics, series=statistic_series(statistics))
+        return context
+
+
+class CompareView(TemplateView):
+    """Two countries or two frameworks side by side (?a=VN&b=TH, ?a=itu&b=g7)."""
+
+    template_name = "compare.html"
+
+    def get(self, request, *args, **kwargs):
+        a, b = request.GET.get("a", "").strip(), request.GET.get("b", "").strip()
+        self.comparison, self.error, status = None, None, 200
+        if a or b:
+            try:
+                if a and b:
+                    self.comparison = compare(a, b, MAP_KINDS)
+                else:  # one chosen so far: check it, then let the form ask for the other
+                    find_subject(a or b)
+            except CompareError as error:
+                self.error, status = error.message, error.status
+        response = super().get(request, *args, **kwargs)
+        response.status_code = status
+        return response
+
+    def get_context_data(self, **kwargs):
+        from countries.models import Country
+        from frameworks.models import Framework
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            comparison=self.comparison,
+            sides=(self.comparison.a, self.comparison.b) if self.comparison else (),
+            error=self.error,
+            a=self.request.GET.get("a", ""),
+            b=self.request.GET.get("b", ""),
+            country_choices=Country.objects.published().order_by("name"),
+            framework_choices=Framework.objects.published().order_by("name"),
+        )
+        return context

@@ -1,26 +1,29 @@
-"""The world map: country outlines from a vendored package, shaded by how many records link each."""
+"""The world map: country outlines from a vendored package, shaded by how many records of the
+chosen kinds, topic and years concern each country, counted by the explore engine.
+
+The outlines are `world-simplified.json`, made from the vendored `world.json` by
+scripts/simplify_world_map.py, so the page stays light. Japan, a party to nearly every
+record of a portal about Japan's strategy, is drawn apart rather than shaded as the top
+partner; its count comes from explore's "Japan's role" facet.
+"""
 
 import json
-from collections import Counter
+from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.urls import reverse
 
-from countries.models import Country
-from portal.models import Status
+from frameworks.models import Event
+from initiatives.models import Agreement, Dialogue, Initiative, Meeting
+from portal.explore import HOME_COUNTRY, explore
 
-MAP_DATA = settings.BASE_DIR / "static" / "vendor" / "svg-maps-world" / "world.json"
+MAP_DATA = settings.BASE_DIR / "static" / "vendor" / "svg-maps-world" / "world-simplified.json"
 # (lowest count, CSS class) from the top down; colours in portal.css keep text contrast.
 SHADES = [(11, "shade-4"), (6, "shade-3"), (3, "shade-2"), (1, "shade-1")]
-# Paths from a country to the records it is linked to, and what they are called.
-COUNTED_LINKS = [
-    ("agreement_parties__agreement", "agreements"),
-    ("dialogues", "dialogues"),
-    ("meetings", "meetings"),
-    ("initiatives", "initiatives"),
-    ("events", "events"),
-    ("events_hosted", "events"),
-]
+# What Japan did with a country: the kinds the map counts unless others are chosen.
+MAP_KINDS = (Event, Agreement, Dialogue, Meeting, Initiative)
 
 
 @cache
@@ -28,41 +31,72 @@ def outlines():
     return json.loads(MAP_DATA.read_text(encoding="utf-8"))
 
 
-def record_counts() -> dict[str, int]:
-    """Distinct published records linked to each country, by ISO code."""
-    linked = set()
-    for path, kind in COUNTED_LINKS:
-        rows = Country.objects.published().filter(**{f"{path}__status": Status.PUBLISHED})
-        for code, pk in rows.values_list("code", f"{path}__pk"):
-            linked.add((str(code), kind, pk))
-    return Counter(code for code, _, _ in linked)
-
-
 def shade(count):
     return next((name for lowest, name in SHADES if count >= lowest), "shade-0")
 
 
-def map_context():
-    counts = record_counts()
-    countries = {str(c.code): c for c in Country.objects.published()}
-    data = outlines()
+@dataclass
+class Place:
+    code: str
+    name: str
+    count: int
+    url: str | None  # its explore view under the map's filters; None with nothing to show
+
+
+def map_context(params):
+    """The map's shapes and the list beside it, from the explore facets of the chosen kinds
+    (the MAP_KINDS by default), topic and years (and any other explore filter given). Each
+    counted country links to the explore view that lists exactly what its count counts."""
+    exploration = explore(params=params, kinds=MAP_KINDS, rows=False)
+    selection = exploration.selection
+    facets = {facet.title: facet for facet in exploration.facets}
+    partners = next(facet for facet in exploration.facets if facet.param == "country")
+    japan_facet = facets["Japan's role"]
+    # The explore view shows every kind unless told which: name the map's kinds.
+    # A chosen country would narrow every country's link to itself; each link names its own.
+    base = selection.query_items(leave_out="country")
+    if not selection.kinds:
+        base = [("kind", kind._meta.model_name) for kind in MAP_KINDS] + base
+    explore_url = reverse("explore")
+
+    def link(code):
+        return f"{explore_url}?{urlencode([*base, ('country', code)])}"
+
+    counts = {value.value: value for value in partners.values}
+    places = [
+        Place(value.value, value.label, value.count, link(value.value) if value.count else None)
+        for value in partners.values
+    ]
+    places.sort(key=lambda place: (-place.count, place.name))
+    japan_count = japan_facet.values[0].count if japan_facet.values else 0
+    japan = Place(HOME_COUNTRY, "Japan", japan_count, link(HOME_COUNTRY) if japan_count else None)
     shapes = []
-    for location in data["locations"]:
+    for location in outlines()["locations"]:
         code = location["id"].upper()
-        country = countries.get(code)
-        count = counts.get(code, 0)
+        value = counts.get(code)
+        count = value.count if value else 0
         shapes.append(
             {
                 "code": code,
-                "name": country.name if country else location["name"],
+                "name": value.label if value else location["name"],
                 "path": location["path"],
                 "count": count,
-                "shade": shade(count),
-                "url": country.get_absolute_url() if country else None,
+                "shade": "home" if code == HOME_COUNTRY else shade(count),
+                "url": japan.url if code == HOME_COUNTRY else (link(code) if count else None),
             }
         )
-    listed = sorted(
-        ({"country": c, "count": counts.get(code, 0)} for code, c in countries.items()),
-        key=lambda row: (-row["count"], row["country"].name),
-    )
-    return {"view_box": data["viewBox"], "shapes": shapes, "listed": listed, "shades": SHADES}
+    kind_facet = exploration.facets[0]
+    topic_facet = next(facet for facet in exploration.facets if facet.param == "topic")
+    return {
+        "view_box": outlines()["viewBox"],
+        "shapes": shapes,
+        "places": [place for place in places if place.count],
+        "japan": japan,
+        "shades": SHADES,
+        "exploration": exploration,
+        "selection": selection,
+        "kind_values": kind_facet.values,
+        "topic_values": topic_facet.values,
+        "chosen_topics": {record.public_id for record in selection.records.get("topic", [])},
+        "total": exploration.total,
+    }

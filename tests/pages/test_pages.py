@@ -28,7 +28,9 @@ def test_home_page_says_what_it_covers_and_counts_records(client, graph):
 def test_a_country_page_shows_its_agreements_dialogues_and_meetings_held_there(client, graph):
     page = client.get("/countries/VN/").text
     # A dialogue's other meetings are on the dialogue's page: they do not link to Vietnam.
-    assert "2nd meeting" not in page
+    # The dossier's chronology, after the record, lists them: explore counts a meeting for
+    # its dialogue's countries.
+    assert "2nd meeting" not in page.split('<article class="record">')[1].split("</article>")[0]
     for text in [
         "MoC moc-vietnam-2024",
         "MoC moc-vietnam-2023",
@@ -125,10 +127,11 @@ def test_timeline_groups_dated_records_by_year_and_filters(client, graph):
     assert "moc-kenya-2024" in filtered and "moc-vietnam-2024" not in filtered
 
 
-def test_the_map_links_countries_with_records_and_has_a_table(client, graph):
+def test_the_map_links_countries_to_their_explore_view_and_lists_them(client, graph):
     page = client.get("/map/").text
-    assert '<a href="/countries/VN/" class="country' in page
-    assert "<caption>Records linked to each country</caption>" in page
+    assert re.search(r'class="country shade-\d" data-code="VN"', page)
+    assert "&amp;country=VN" in page
+    assert '<ol class="place-list">' in page
 
 
 def test_sitemap_lists_published_records_only(client, graph):
