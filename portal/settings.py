@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.add_links",
         "portal.api.schema.tighten_parameters",
+        "portal.api.deprecation.document",
     ],
 }
 
