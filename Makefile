@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 KEY_ENV := SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 TEST_ENV := $(KEY_ENV) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 
-.PHONY: run serve bench test check fuzz-api fixtures format venv install install-dev clean requirements search-eval
+.PHONY: run serve bench load test check fuzz-api fixtures format venv install install-dev clean requirements search-eval
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; pyenv picks the one in .python-version")'
@@ -59,6 +59,13 @@ serve: $(VENV)/.installed
 
 bench: $(VENV)/.installed .venv-bench/.installed
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+## load: make serve (gunicorn) under wrk on loopback, 64 connections x 60 s over pages, API and
+## search, with a Publisher's edit half-way; prints p50/p99, req/s and statuses, writes
+## test-artifacts/load.json, fails on any 5xx or error other than 429 (LOAD_ARGS, e.g.
+## "--connections 32 --duration 30 --api-rate 100000/minute")
+load: $(VENV)/.installed
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 ## test: install the test tools and run the whole suite (DATABASE_URL picks the database)
 test: $(VENV)/.installed-dev

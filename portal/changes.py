@@ -1,5 +1,9 @@
 """The changes feed: every change to what the public API shows, in order.
 
+The model signals that meet every data change are connected here, once, for two uses:
+the data version of the response cache moves on (``portal.serving.cache.bump``) and the
+change is noted for the feed.
+
 Each published record has a ``PublicDigest``: a digest of its API representation
 and the API paths it links to. After any data change (model signals, run when the
 transaction commits), the records the change may touch are found by
@@ -18,11 +22,13 @@ import hashlib
 import json
 import threading
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from portal import search_index
+from portal.roles import RECORD_APPS
+from portal.serving.cache import bump
 
 # Above this many touched records, recheck everything: a few queries per kind.
 FULL_REFRESH_ABOVE = 300
@@ -44,60 +50,31 @@ def _is_history(model):
     return model.__module__ == "simple_history.models" or model.__name__.startswith("Historical")
 
 
-def _related_keys(instance, depth):
-    """(label, pk) of API records linked to instance, through relations of any kind."""
-    kinds = api_kinds()
-    keys = set()
-    if instance.pk is None:
-        return keys
-    for field in instance._meta.get_fields():
-        model = field.related_model
-        if not field.is_relation or model is None or _is_history(model):
-            continue
-        label = model._meta.label
-        if field.many_to_one or (field.one_to_one and field.concrete):
-            target = getattr(instance, field.attname, None)
-            if target is None:
-                continue
-            if label in kinds:
-                keys.add((label, target))
-            elif depth:
-                related = model._default_manager.filter(pk=target).first()
-                if related is not None:
-                    keys |= _related_keys(related, depth - 1)
-            continue
-        accessor = field.get_accessor_name() if field.auto_created else field.name
-        manager = getattr(instance, accessor, None)
-        if manager is None or not hasattr(manager, "all"):
-            continue
-        if label in kinds:
-            keys |= {(label, pk) for pk in manager.values_list("pk", flat=True)}
-        elif depth:
-            for related in manager.all():
-                keys |= _related_keys(related, depth - 1)
-    return keys
-
-
 def affected_records(instance):
     """The API records whose representation may change when instance changes.
 
-    The record itself (if it is an API kind), every API record linked to it through
-    any relation, one hop further through rows that are not API records (agreement
-    parties, citations), and every record whose last representation linked to it.
+    What the link graph (portal.links.records_reached) says the change reaches, plus every
+    record whose last representation linked to it (a deleted record's links are gone from
+    the database, but not from the digests).
     """
+    from portal.links import records_reached
     from portal.models import PublicDigest
 
+    kinds = api_kinds()
     label = instance._meta.label
     keys = set()
-    if label in api_kinds():
-        keys.add((label, instance.pk))
+    if instance.pk is None:
+        return keys
+    if label in kinds:
         mentioned = PublicDigest.objects.filter(model_label=label, record_pk=instance.pk)
         for url in mentioned.values_list("url", flat=True):
             keys |= {
                 (row.model_label, row.record_pk)
                 for row in PublicDigest.objects.filter(links__contains=f"|{url}|")
             }
-    keys |= _related_keys(instance, depth=1)
+    for model, pk in records_reached(instance):
+        if model._meta.label in kinds:
+            keys.add((model._meta.label, pk))
     return keys
 
 
@@ -241,18 +218,35 @@ def note_change(instance):
         transaction.on_commit(_flush)
 
 
-TRACKED_APPS = {"portal", "countries", "frameworks", "initiatives"}
+# The apps whose rows are the portal's data (records, their links, history, the feed).
+TRACKED_APPS = set(RECORD_APPS)
 
 
-def _on_save(sender, instance, raw=False, **kwargs):
-    note_change(instance)
+def _is_data(model):
+    return model._meta.app_label in TRACKED_APPS
 
 
-def _on_delete(sender, instance, **kwargs):
-    note_change(instance)
+# The one set of "data changed" receivers. Each change does two things, here together:
+# the data version moves on at once, inside the transaction (portal.serving.cache.bump:
+# the response cache is keyed by it), and the record is noted for the feed's recheck,
+# which runs when the transaction commits.
 
 
-def _on_m2m(sender, instance, action, model, pk_set, **kwargs):
+def _on_save(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    if _is_data(sender):
+        bump(using)
+        note_change(instance)
+
+
+def _on_delete(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    if _is_data(sender):
+        bump(using)
+        note_change(instance)
+
+
+def _on_m2m(sender, instance, action, model, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
+    if action.startswith("post_") and _is_data(model):
+        bump(using)
     if not action.startswith("post_") and action != "pre_clear":
         return
     note_change(instance)
@@ -260,7 +254,16 @@ def _on_m2m(sender, instance, action, model, pk_set, **kwargs):
         note_change(related)
 
 
+def _on_import(**kwargs):
+    bump()
+
+
 def connect():
     post_save.connect(_on_save, dispatch_uid="portal.changes.save")
     post_delete.connect(_on_delete, dispatch_uid="portal.changes.delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="portal.changes.m2m")
+    try:
+        from import_export.signals import post_import
+    except ImportError:  # pragma: no cover
+        return
+    post_import.connect(_on_import, dispatch_uid="portal.changes.import")

@@ -331,3 +331,91 @@ def key_facts(record):
         shown = found[:KEY_FACT_LIMIT]
         many.append(KeyFact(kind_side.label, shown, len(found) - len(shown), kind_side.name))
     return single + list(inline.values()) + many
+
+
+# What a change reaches ---------------------------------------------------------------
+# A record's representation shows its linked records (the ends above) and rows it embeds
+# (its citations, each naming a source). So a change to any row reaches: for a record, the
+# records at every end of its kind, and the records that embed a row naming it (a citation's
+# footnote); for an inline row, its owner and the records it names; for an embedded row (a
+# citation), the records and inline rows that embed it, and the records it names.
+
+
+@cache
+def embedded_models():
+    """Models that are neither records nor inline rows, held by records (or inline rows)
+    through a many-to-many field: a citation. {model: ((holder, field name), ...)}."""
+    inline = {model for model, _ in _inline_models()}
+    found = {}
+    for holder in [*record_kinds(), *inline]:
+        for f in holder._meta.many_to_many:
+            target = f.related_model
+            if is_record_kind(target) or target in inline or target._meta.auto_created:
+                continue
+            found.setdefault(target, []).append((holder, f.name))
+    return {model: tuple(holders) for model, holders in found.items()}
+
+
+def _record_fields(model):
+    """The foreign keys of a non-record row that point at records."""
+    return [
+        f for f in model._meta.concrete_fields if f.many_to_one and is_record_kind(f.related_model)
+    ]
+
+
+def _rows_as_records(rows):
+    """The records an inline or embedded row stands for: its owner and what it names."""
+    found = set()
+    for row in rows:
+        for f in _record_fields(type(row)):
+            pk = getattr(row, f.attname)
+            if pk is not None:
+                found.add((f.related_model, pk))
+    return found
+
+
+def _holders_of(instance):
+    """The records (directly, or through an inline row) that embed this row."""
+    found = set()
+    for holder, name in embedded_models().get(type(instance), ()):
+        holders = holder._default_manager.filter(**{name: instance.pk})
+        if is_record_kind(holder):
+            found |= {(holder, pk) for pk in holders.values_list("pk", flat=True)}
+        else:
+            found |= _rows_as_records(holders)
+    return found
+
+
+def records_reached(instance):
+    """{(record model, pk)} whose representation may show `instance`: drafts too (callers
+    keep the published ones). `instance` may just have been deleted; its pk is set."""
+    model = type(instance)
+    found = set()
+    if is_record_kind(model):
+        found.add((model, instance.pk))
+        for end in all_ends():
+            if end.kind is not model:
+                continue
+            if end.row_field:
+                rows = getattr(instance, end.accessor).all()
+                found |= _rows_as_records(rows)
+            elif end.many:
+                found |= {
+                    (end.target, pk)
+                    for pk in getattr(instance, end.accessor).values_list("pk", flat=True)
+                }
+            else:
+                pk = getattr(instance, model._meta.get_field(end.accessor).attname)
+                if pk is not None:
+                    found.add((end.target, pk))
+        # Embedded rows that name this record (a citation's footnote) show it too.
+        for embedded in embedded_models():
+            for f in _record_fields(embedded):
+                if f.related_model is model:
+                    for row in embedded._default_manager.filter(**{f.attname: instance.pk}):
+                        found |= _holders_of(row)
+    elif model in embedded_models():
+        found |= _holders_of(instance) | _rows_as_records([instance])
+    elif any(model is inline for inline, _ in _inline_models()):
+        found |= _rows_as_records([instance])
+    return found

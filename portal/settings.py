@@ -233,6 +233,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # OpenAPI links between operations, for clients and schemathesis' stateful phase.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_links",
+        "portal.api.schema.tighten_parameters",
+        "portal.api.deprecation.document",
+    ],
 }
 
 # Admin imports run in one transaction: a file with one bad row changes nothing.

@@ -7,6 +7,8 @@
 - Errors as problem documents (see ``portal.api.problems``), also for unknown
   routes, server errors and errors other middleware returns.
 - ``Cache-Control``: answers may be kept a minute; errors are not stored.
+- ``Deprecation``, ``Sunset`` and a ``Link`` to the policy on a request that uses
+  something deprecated (``portal.api.deprecation``).
 """
 
 import time
@@ -16,6 +18,7 @@ from django.core.cache import cache
 from django.db.utils import InterfaceError, OperationalError
 from rest_framework.settings import api_settings
 
+from portal.api.deprecation import announce
 from portal.api.problems import API_PREFIX, MEDIA_TYPE, problem_response
 from portal.health import unavailable
 
@@ -86,7 +89,7 @@ class ApiMiddleware:
             response["Cache-Control"] = "no-store"
         elif not response.has_header("Cache-Control"):
             response["Cache-Control"] = CACHE_CONTROL
-        return response
+        return announce(request, response)
 
     def as_problem(self, request, response):
         if response.status_code < 400 or response.get("Content-Type", "").startswith(MEDIA_TYPE):

@@ -56,3 +56,150 @@ class PortalAutoSchema(AutoSchema):
         if csv is not None:
             csv["schema"] = {"type": "string", "description": CSV_DESCRIPTION}
         return response
+
+
+# OpenAPI links (3.0 "links" on a 200 response): how an answer leads to other operations.
+# Schemathesis' stateful phase follows them, so chains of real ids are tested, not only
+# made-up ones. All are derived: list -> detail from the router, detail -> linked detail
+# from the link graph (portal.links), the changes feed -> the record it names.
+
+
+def _link(operation_id, pointer, description):
+    return {
+        "operationId": operation_id,
+        "parameters": {"id": f"$response.body#/{pointer}"},
+        "description": description,
+    }
+
+
+def _operation_ids(schema):
+    """{path: {method: operationId}} of the schema."""
+    return {
+        path: {method: operation.get("operationId") for method, operation in item.items()}
+        for path, item in schema.get("paths", {}).items()
+    }
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular postprocessing hook: declare the links between operations."""
+    from portal.api.fields import API_BASENAMES
+    from portal.api.v1 import router
+    from portal.links import sides
+
+    paths = result.get("paths", {})
+    ids = _operation_ids(result)
+
+    def operation(path):
+        return paths.get(path, {}).get("get")
+
+    def retrieve_id(prefix):
+        return ids.get(f"/api/v1/{prefix}/{{id}}/", {}).get("get")
+
+    by_label = {}
+    for prefix, viewset, _ in router.registry:
+        model = viewset.queryset.model
+        by_label[model._meta.label] = prefix
+    changes = operation("/api/v1/changes/")
+    download, download_file = operation("/api/v1/download/"), operation("/api/v1/download/{name}")
+    if download is not None and download_file is not None:
+        # One view serves both paths: name the second operation for itself.
+        download_file["operationId"] = "download_file"
+        _links_of(download)["first_file"] = {
+            "operationId": "download_file",
+            "parameters": {"name": "$response.body#/resources/0/path"},
+            "description": "The data package's first file (a CSV of one kind).",
+        }
+    for prefix, viewset, _ in router.registry:
+        retrieve = retrieve_id(prefix)
+        listing = operation(f"/api/v1/{prefix}/")
+        if retrieve is None or listing is None:
+            continue
+        _links_of(listing)[f"first_{prefix}"] = _link(
+            retrieve, "results/0/id", f"The first {prefix} record of the page."
+        )
+        if changes is not None:
+            _links_of(changes)[f"changed_{prefix}"] = _link(
+                retrieve,
+                "results/0/id",
+                f"The record the first change names, when it is one of the {prefix}.",
+            )
+        detail = operation(f"/api/v1/{prefix}/{{id}}/")
+        for side in sides(viewset.queryset.model):
+            if side.inline or side.target._meta.label not in API_BASENAMES:
+                continue
+            target = retrieve_id(by_label.get(side.target._meta.label, ""))
+            if target is None:
+                continue
+            pointer = f"{side.name}/0/id" if side.many else f"{side.name}/id"
+            _links_of(detail)[f"{side.name}"] = _link(
+                target, pointer, f"A linked record: {side.label}."
+            )
+    return result
+
+
+def _links_of(operation):
+    return operation["responses"]["200"].setdefault("links", {})
+
+
+# What the server refuses, said in the schema, so that a client (and schemathesis) can
+# tell a valid request from an invalid one without trying it.
+NO_CONTROL = "\\x00-\\x1f\\x7f-\\x9f"
+# Text without control characters (refused everywhere: portal.api.views).
+PLAIN_TEXT = f"^[^{NO_CONTROL}]*$"
+PATH_TEXT = f"^[^/{NO_CONTROL}]+$"
+INTEGER_BOUNDS = {
+    # portal.validation.is_whole_number takes up to nine digits.
+    "page": {"minimum": 1, "maximum": 999_999_999},
+    "page_size": {"minimum": 1, "maximum": 500},  # PortalPagination.max_page_size
+    "year": {"minimum": 1, "maximum": 9999},
+}
+
+
+def _tighten(parameter):
+    from django.conf import settings
+
+    from portal.api.pagination import CURSOR_PATTERN
+    from portal.api.views import CHANGE_CURSOR_PATTERN
+
+    schema = parameter.setdefault("schema", {})
+    name = parameter["name"]
+    if parameter["in"] == "path":
+        if schema.get("type") == "string" and "pattern" not in schema:
+            schema["pattern"] = PATH_TEXT
+        elif "[^/]" in schema.get("pattern", ""):  # a meeting: dialogue/meeting
+            schema["pattern"] = schema["pattern"].replace("[^/]", f"[^/{NO_CONTROL}]")
+        return
+    if parameter["in"] != "query":
+        return
+    if not parameter.get("required"):
+        # An empty parameter is the same as leaving it out (django-filter's rule, kept by
+        # every parameter of the API).
+        parameter["allowEmptyValue"] = True
+    if name in INTEGER_BOUNDS and schema.get("type") in ("integer", "number"):
+        schema["type"] = "integer"
+        for key, value in INTEGER_BOUNDS[name].items():
+            schema.setdefault(key, value)
+    elif name == "q" and schema.get("type") == "string":
+        # The word cap counts Unicode words (portal.limits), which a JSON Schema pattern
+        # (ECMA: \w is ASCII) cannot state; the description does.
+        schema["maxLength"] = settings.QUERY_MAX_CHARS
+        parameter["description"] = (
+            f"{parameter.get('description', '')} At most {settings.QUERY_MAX_CHARS} "
+            f"characters and {settings.QUERY_MAX_WORDS} words; more is a 400."
+        ).strip()
+    elif name == "cursor" and schema.get("type") == "string":
+        schema["pattern"] = CURSOR_PATTERN
+    elif name == "since" and schema.get("type") == "string":
+        schema["pattern"] = CHANGE_CURSOR_PATTERN
+    target = schema.get("items", schema) if schema.get("type") == "array" else schema
+    if target.get("type") == "string" and not {"enum", "format", "pattern"} & set(target):
+        target["pattern"] = PLAIN_TEXT
+
+
+def tighten_parameters(result, generator, request, public):
+    """drf-spectacular postprocessing hook: bounds and patterns the server enforces."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                _tighten(parameter)
+    return result

@@ -1,7 +1,9 @@
 """A whole-response cache that is never stale, keyed by a data version.
 
 Every change to a record of any kind (save, delete, links added or removed: admin
-edits, publish, revert, import, fixture load, restore) moves the *data version* on.
+edits, publish, revert, import, fixture load, restore) moves the *data version* on:
+`bump()`, called by the one set of data-change signal receivers in portal/changes.py
+(which also note the change for the changes feed).
 Public GET responses are cached under a key that includes that version, so after a
 change no old entry can be found again: the very next request, in any process, on any
 instance, builds the page afresh.
@@ -30,14 +32,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
-from portal.roles import RECORD_APPS
 from portal.serving.models import DataVersion
 
 VERSION_KEY = "portal:data-version"
@@ -128,31 +128,6 @@ def one_change(using: str = DEFAULT_DB_ALIAS):
         if outermost and _state.pending:
             _state.pending = False
             bump(using)
-
-
-def _is_public_data(sender) -> bool:
-    return sender._meta.app_label in RECORD_APPS
-
-
-def _on_save_or_delete(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    if _is_public_data(sender):
-        bump(using)
-
-
-def _on_m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
-    if action.startswith("post_") and _is_public_data(kwargs["model"]):
-        bump(using)
-
-
-def connect_signals():
-    post_save.connect(_on_save_or_delete, dispatch_uid="portal.cache.save")
-    post_delete.connect(_on_save_or_delete, dispatch_uid="portal.cache.delete")
-    m2m_changed.connect(_on_m2m_changed, dispatch_uid="portal.cache.m2m")
-    try:
-        from import_export.signals import post_import
-    except ImportError:  # pragma: no cover
-        return
-    post_import.connect(lambda **kwargs: bump(), weak=False, dispatch_uid="portal.cache.import")
 
 
 # The middleware --------------------------------------------------------------------

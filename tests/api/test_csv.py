@@ -59,3 +59,15 @@ def test_the_schema_describes_the_csv_body(many):
     ]
     assert csv_body["schema"]["type"] == "string"
     assert "every match" in csv_body["schema"]["description"]
+
+
+def test_a_whole_csv_through_accept_carries_every_agreements_parties(many):
+    from initiatives.models import Agreement, AgreementParty
+    from tests.factories import CountryFactory
+
+    japan = CountryFactory(code="JP", name="Japan")
+    for agreement in Agreement.objects.all():
+        AgreementParty.objects.create(agreement=agreement, position=1, country=japan)
+    rows = read(many.get("/api/v1/agreements/", HTTP_ACCEPT="text/csv"))
+    assert len(rows) == 120  # every row, not one page of 50
+    assert {row["Parties"] for row in rows} == {"country: Japan (JP)"}

@@ -45,9 +45,14 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-# Derived from the records, not kept: `refresh_public_digests` rebuilds the public digests
-# and the search index after a restore, and the changes feed starts again from there.
-DERIVED = ["portal.Change", "portal.PublicDigest", "portal.SearchEntry"]
+# The changes feed and the search index are not kept: the feed starts again from the
+# restore, and `refresh_public_digests` rebuilds the index after it. The public digests are
+# kept: each holds when what the API shows of a record last changed (its `updated_at`,
+# Last-Modified), which a linked record's edit may have moved past the record's own save;
+# rebuilt, they would all say "changed at the restore". `refresh_public_digests` runs
+# after a restore and finds them equal.
+DERIVED = ["portal.Change", "portal.SearchEntry"]
+DIGESTS = "portal.PublicDigest"
 
 
 def backup_models():
@@ -60,13 +65,13 @@ def backup_models():
             if model._meta.app_label in RECORD_APPS and not model.__name__.startswith("Historical")
         }
         - set(records)
-        - {apps.get_model(label) for label in DERIVED}
+        - {apps.get_model(label) for label in [*DERIVED, DIGESTS]}
     )
     if missing:
         raise CommandError(f"backup_portal does not know where to put {sorted(map(str, missing))}")
     history = [model.history.model for model in records if hasattr(model, "history")]
     # The admin's action log: who added, changed or deleted what, by content type.
-    return [get_user_model(), *records, *history, LogEntry]
+    return [get_user_model(), *records, apps.get_model(DIGESTS), *history, LogEntry]
 
 
 class Command(BaseCommand):
