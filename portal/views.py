@@ -51,7 +51,10 @@ class RecordListView(ListView):
     template_name = "records/record_list.html"
 
     def get_base_queryset(self):
-        return self.model.objects.published()
+        # What each row's URL needs (a meeting: its dialogue) comes with the row.
+        queryset = self.model.objects.published()
+        related = getattr(self.model, "link_related", ())
+        return queryset.select_related(*related) if related else queryset
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
