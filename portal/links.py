@@ -81,12 +81,21 @@ class Side:
 
 def _end_records(instance, end):
     if end.row_field:
-        rows = getattr(instance, end.accessor).all()
+        rows = _prefetched(instance, end.accessor)
         return [getattr(row, end.row_field) for row in rows if getattr(row, end.row_field)]
-    value = getattr(instance, end.accessor)
     if end.many:
-        return value.all()
+        return _prefetched(instance, end.accessor)
+    value = getattr(instance, end.accessor)
     return [value] if value is not None else []
+
+
+def _prefetched(instance, accessor):
+    """The rows `with_links()` prefetched, read from the prefetch cache: a related manager
+    and a queryset made for every side of every record cost more than reading the rows."""
+    cache = getattr(instance, "_prefetched_objects_cache", None)
+    if cache is not None and accessor in cache:
+        return cache[accessor]
+    return getattr(instance, accessor).all()
 
 
 def is_public(record):
