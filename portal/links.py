@@ -84,9 +84,16 @@ def _end_records(instance, end):
         rows = _prefetched(instance, end.accessor)
         return [getattr(row, end.row_field) for row in rows if getattr(row, end.row_field)]
     if end.many:
-        return _prefetched(instance, end.accessor)
+        loaded = instance.__dict__.get(links_attr(end.accessor))
+        return loaded if loaded is not None else _prefetched(instance, end.accessor)
     value = getattr(instance, end.accessor)
     return [value] if value is not None else []
+
+
+def links_attr(accessor):
+    """Where `with_links()` puts the records of a plain many-valued end: a list (to_attr),
+    which costs Django no manager and queryset per record, as a prefetch cache does."""
+    return f"linked_{accessor}"
 
 
 def _prefetched(instance, accessor):
@@ -256,7 +263,9 @@ def link_loading(kind):
                 )
             prefetch[end.accessor] = Prefetch(end.accessor, queryset=queryset)
         elif end.many:
-            prefetch[end.accessor] = Prefetch(end.accessor, queryset=_linkable(end.target))
+            prefetch[end.accessor] = Prefetch(
+                end.accessor, queryset=_linkable(end.target), to_attr=links_attr(end.accessor)
+            )
         else:
             select.append(end.accessor)
             if end.target is kind:  # a hierarchy: its ancestors come with it

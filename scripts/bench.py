@@ -12,6 +12,7 @@ page on a fresh clone. Figures go to test-artifacts/bench.json.
     scripts/bench.py [--duration 10] [--threads 2] [--connections 16] [--skip-fresh-clone]
                      [--scale 100] [--database sqlite|postgres] [--postgres-url URL]
                      [--reuse-database] [--port-base 8125] [--cache on|off|both]
+                     [--redis-url redis://127.0.0.1:6379/0]
 
 --scale N builds the database with `manage.py generate_synthetic --scale N` (the fixtures
 plus marked synthetic copies; N=1 is the fixtures alone). Datasette always reads a
@@ -264,7 +265,7 @@ def postgres_has_records(database_url):
     return result.returncode == 0 and int(result.stdout.strip() or 0) > 0
 
 
-def serve_portal(database_url, cache_on):
+def serve_portal(database_url, cache_on, redis_url=None):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -276,9 +277,22 @@ def serve_portal(database_url, cache_on):
         "API_THROTTLE_RATE": "100000000/minute",
     }
     env.pop("REDIS_URL", None)
+    if redis_url:
+        # Cached answers, the data version and the throttle counters in Redis, as with
+        # several instances; without it they are in the database (SQLite: a write for
+        # every API request's counter, one writer at a time).
+        env["REDIS_URL"] = redis_url
     process = start(["make", "serve"], env, f"serve-cache-{'on' if cache_on else 'off'}.log")
     wait_for(f"http://127.0.0.1:{PORTAL_PORT}/robots.txt", process)
     return process
+
+
+def flush_redis(url):
+    """Empty the bench's Redis database: no answer cached by an earlier run."""
+    parsed = urllib.parse.urlparse(url)
+    command = ["redis-cli", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 6379)]
+    command += ["-n", parsed.path.lstrip("/") or "0", "FLUSHDB"]
+    subprocess.run(command, check=True, capture_output=True)
 
 
 def fresh_clone_first_page():
@@ -337,6 +351,7 @@ def main():
     )
     parser.add_argument("--port-base", type=int, default=PORTAL_PORT)
     parser.add_argument("--cache", choices=["on", "off", "both"], default="both")
+    parser.add_argument("--redis-url", help="serve with REDIS_URL (emptied first)")
     args = parser.parse_args()
     if not 1 <= args.scale <= 1000:
         parser.error("--scale takes a whole number from 1 to 1000")
@@ -358,6 +373,7 @@ def main():
         "duration_s": args.duration,
         "scale": args.scale,
         "database": args.database,
+        "redis": bool(args.redis_url),
         "setup": setup,
         "record": record,
     }
@@ -393,7 +409,9 @@ def main():
     modes = {"both": (True, False), "on": (True,), "off": (False,)}[args.cache]
     for cache_on in modes:
         mode = "on" if cache_on else "off"
-        portal = serve_portal(portal_url, cache_on)
+        if args.redis_url:
+            flush_redis(args.redis_url)
+        portal = serve_portal(portal_url, cache_on, args.redis_url)
         try:
             results[mode] = {}
             for name, path, _ in [*pair_list, CEILING]:
@@ -414,7 +432,10 @@ def main():
     print()
     print(table(results, datasette_figures))
     print()
-    print(f"scale {args.scale} ({setup['initiatives']} initiatives), portal on {args.database}")
+    redis = " with Redis" if args.redis_url else ""
+    print(
+        f"scale {args.scale} ({setup['initiatives']} initiatives), portal on {args.database}{redis}"
+    )
     if "fixture_load_s" in setup:
         print(f"fixture load: {setup['fixture_load_s']} s (migrate {setup['migrate_s']} s)")
     if "fresh_clone_make_run_first_page_s" in figures:
