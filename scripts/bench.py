@@ -195,9 +195,18 @@ def wrk(url, args):
 
 def measure(base, path, args):
     url = base + path
-    status = status_of(url)
+    try:
+        status = status_of(url)
+    except (TimeoutError, urllib.error.URLError) as error:
+        # Slower than the 30 s a first answer may take: recorded, and the run goes on.
+        return {"command": f"GET {url}", "error": f"no answer within 30 s ({error})",
+                "rps": 0.0, "p50_ms": None, "p99_ms": None, "requests": 0, "non_2xx": 0,
+                "status": None}  # fmt: skip
     for _ in range(3):  # warm: the first request of each worker builds caches
-        status_of(url)
+        try:
+            status_of(url)
+        except (TimeoutError, urllib.error.URLError):
+            break
     result = wrk(url, args)
     result["status"] = status
     return result
