@@ -39,6 +39,7 @@ MAX_PAGE_SIZE = 100
 DOWNLOAD_LIMIT = 5000
 MAX_VALUES = 50  # values of one parameter
 MAX_VALUE_LENGTH = 100
+MAX_SUGGESTED_VALUES = 3  # wrong values of one parameter given suggestions
 YEAR_MIN, YEAR_MAX = 1800, 2200
 # Japan is a party to nearly every record of a white paper about Japan's partners.
 HOME_COUNTRY = "JP"
@@ -261,6 +262,7 @@ def resolve(param, values, vocabulary):
     record whose id or name it spells in other letter case; otherwise a Problem with the
     records whose names come closest."""
     chosen, problems, readings = [], [], []
+    suggested = 0
     for value in values:
         if value in vocabulary.by_id:
             chosen.append(vocabulary.by_id[value])
@@ -270,7 +272,9 @@ def resolve(param, values, vocabulary):
             chosen.append(same[0])
             readings.append(Reading(param, value, _id(same[0]), _label(same[0])))
             continue
-        if not same:
+        if not same and suggested < MAX_SUGGESTED_VALUES:
+            # Each suggestion compares the value with every name: bounded work per request.
+            suggested += 1
             close = get_close_matches(
                 value.strip().lower(), list(vocabulary.by_lower_name), n=6, cutoff=0.6
             )

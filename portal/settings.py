@@ -383,3 +383,18 @@ QUERY_MAX_CHARS = int(os.environ.get("QUERY_MAX_CHARS", "200"))
 QUERY_MAX_WORDS = int(os.environ.get("QUERY_MAX_WORDS", "12"))
 # The admin names who else opened a record within this many minutes (portal/open_records.py).
 OPEN_RECORD_MINUTES = int(os.environ.get("OPEN_RECORD_MINUTES", "10"))
+
+# Read replicas (portal/db_routers.py): with DATABASE_REPLICA_URL, anonymous reads of the
+# public records go to the "replica" alias; writes, transactions, staff and the admin,
+# sessions and the data version stay on "default". Tests mirror it onto "default".
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.db_routers.ReplicaRouter"]
+MIDDLEWARE.insert(0, "portal.db_routers.PrimaryForStaffMiddleware")

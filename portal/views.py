@@ -120,7 +120,10 @@ class RecordListView(ListView):
         return None if self.download or self.tree else self.page_size
 
     def get_base_queryset(self):
-        return self.model.objects.published()
+        # What each row's URL needs (a meeting: its dialogue) comes with the row.
+        queryset = self.model.objects.published()
+        related = getattr(self.model, "link_related", ())
+        return queryset.select_related(*related) if related else queryset
 
     def filter_data(self, *leave_out):
         data = self.request.GET.copy()

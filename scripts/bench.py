@@ -10,6 +10,15 @@ the command lines. A bare Django view returning the same 50 rows by raw SQL
 page on a fresh clone. Figures go to test-artifacts/bench.json.
 
     scripts/bench.py [--duration 10] [--threads 2] [--connections 16] [--skip-fresh-clone]
+                     [--scale 100] [--database sqlite|postgres] [--postgres-url URL]
+                     [--reuse-database] [--port-base 8125] [--cache on|off|both]
+                     [--redis-url redis://127.0.0.1:6379/0]
+
+--scale N builds the database with `manage.py generate_synthetic --scale N` (the fixtures
+plus marked synthetic copies; N=1 is the fixtures alone). Datasette always reads a
+SQLite file at the same scale; with --database postgres the portal reads PostgreSQL
+(--postgres-url names a database the bench drops and makes again), so the ratios compare
+the portal on PostgreSQL with Datasette on SQLite, both holding the same records.
 """
 
 import argparse
@@ -32,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 WORK = ARTIFACTS / "bench"
 PORTAL_PORT, DATASETTE_PORT, FRESH_PORT = 8125, 8126, 8127
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
@@ -185,38 +195,89 @@ def wrk(url, args):
 
 def measure(base, path, args):
     url = base + path
-    status = status_of(url)
+    try:
+        status = status_of(url)
+    except (TimeoutError, urllib.error.URLError) as error:
+        # Slower than the 30 s a first answer may take: recorded, and the run goes on.
+        return {"command": f"GET {url}", "error": f"no answer within 30 s ({error})",
+                "rps": 0.0, "p50_ms": None, "p99_ms": None, "requests": 0, "non_2xx": 0,
+                "status": None}  # fmt: skip
     for _ in range(3):  # warm: the first request of each worker builds caches
-        status_of(url)
+        try:
+            status_of(url)
+        except (TimeoutError, urllib.error.URLError):
+            break
     result = wrk(url, args)
     result["status"] = status
     return result
 
 
-def build_database(path):
-    step(f"building {path.relative_to(ROOT)} from the fixtures")
-    path.unlink(missing_ok=True)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
-    migrate = timed([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-    load = timed([PYTHON, "manage.py", "load_portal_data"], env)
+def build_database(path, scale=1, database_url=None, reuse=False):
+    """The SQLite file (Datasette reads it) and, with database_url, the same records in
+    PostgreSQL for the portal; returns (setup timings, the records the pairs name)."""
+    setup = {}
+    if not (reuse and path.exists()):
+        step(f"building {path.relative_to(ROOT)} from the fixtures (scale {scale})")
+        path.unlink(missing_ok=True)
+        setup.update(populate(f"sqlite:///{path}", scale))
+    if database_url:
+        step(f"building {database_url} (scale {scale})")
+        if not reuse or not postgres_has_records(database_url):
+            recreate_postgres(database_url)
+            setup.update(
+                {f"postgres_{key}": value for key, value in populate(database_url, scale).items()}
+            )
     with sqlite3.connect(path) as db:
         record_id, slug = db.execute(
             "select i.id, i.slug from initiatives_initiative i"
             " left join initiatives_initiative_citations c on c.initiative_id = i.id"
-            " where i.status = 'published' group by i.id order by count(c.id) desc, i.id limit 1"
+            " where i.status = 'published' and i.loaded_digest != ''"
+            " group by i.id order by count(c.id) desc, i.id limit 1"
         ).fetchone()
         (vn,) = db.execute("select id from countries_country where code = 'VN'").fetchone()
-    return {"migrate_s": round(migrate, 2), "fixture_load_s": round(load, 2)}, {
-        "id": record_id,
-        "slug": slug,
-        "vn": vn,
-    }
+        (initiatives,) = db.execute("select count(*) from initiatives_initiative").fetchone()
+    setup["initiatives"] = initiatives
+    return setup, {"id": record_id, "slug": slug, "vn": vn}
 
 
-def serve_portal(database, cache_on):
+def populate(database_url, scale):
+    env = {**os.environ, "DATABASE_URL": database_url}
+    if scale == 1:
+        migrate = timed([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+        load = timed([PYTHON, "manage.py", "load_portal_data"], env)
+        return {"migrate_s": round(migrate, 2), "fixture_load_s": round(load, 2)}
+    seconds = timed([PYTHON, "manage.py", "generate_synthetic", f"--scale={scale}"], env)
+    return {"generate_synthetic_s": round(seconds, 2)}
+
+
+def _postgres(database_url, sql):
+    """Run one statement in the server's maintenance database (psql, Debian's client)."""
+    parsed = urllib.parse.urlparse(database_url)
+    maintenance = parsed._replace(path="/postgres").geturl()
+    subprocess.run(["psql", maintenance, "-qtAc", sql], check=True, capture_output=True)
+
+
+def recreate_postgres(database_url):
+    name = urllib.parse.urlparse(database_url).path.lstrip("/")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit(f"{name!r}: give --postgres-url a plain database name")
+    _postgres(database_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _postgres(database_url, f"CREATE DATABASE {name}")
+
+
+def postgres_has_records(database_url):
+    result = subprocess.run(
+        ["psql", database_url, "-qtAc", "select count(*) from initiatives_initiative"],
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode == 0 and int(result.stdout.strip() or 0) > 0
+
+
+def serve_portal(database_url, cache_on, redis_url=None):
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "PORT": str(PORTAL_PORT),
         "BENCH": "1",
         "CACHE_RESPONSES": "1" if cache_on else "0",
@@ -225,9 +286,22 @@ def serve_portal(database, cache_on):
         "API_THROTTLE_RATE": "100000000/minute",
     }
     env.pop("REDIS_URL", None)
+    if redis_url:
+        # Cached answers, the data version and the throttle counters in Redis, as with
+        # several instances; without it they are in the database (SQLite: a write for
+        # every API request's counter, one writer at a time).
+        env["REDIS_URL"] = redis_url
     process = start(["make", "serve"], env, f"serve-cache-{'on' if cache_on else 'off'}.log")
     wait_for(f"http://127.0.0.1:{PORTAL_PORT}/robots.txt", process)
     return process
+
+
+def flush_redis(url):
+    """Empty the bench's Redis database: no answer cached by an earlier run."""
+    parsed = urllib.parse.urlparse(url)
+    command = ["redis-cli", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 6379)]
+    command += ["-n", parsed.path.lstrip("/") or "0", "FLUSHDB"]
+    subprocess.run(command, check=True, capture_output=True)
 
 
 def fresh_clone_first_page():
@@ -272,24 +346,43 @@ def table(results, datasette):
 
 
 def main():
+    global PORTAL_PORT, DATASETTE_PORT, FRESH_PORT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--skip-fresh-clone", action="store_true")
+    parser.add_argument("--scale", type=int, default=1, help="times the fixture volume")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
+    parser.add_argument(
+        "--reuse-database", action="store_true", help="keep a database built by an earlier run"
+    )
+    parser.add_argument("--port-base", type=int, default=PORTAL_PORT)
+    parser.add_argument("--cache", choices=["on", "off", "both"], default="both")
+    parser.add_argument("--redis-url", help="serve with REDIS_URL (emptied first)")
     args = parser.parse_args()
-    for tool in ["wrk", "make", "git"]:
+    if not 1 <= args.scale <= 1000:
+        parser.error("--scale takes a whole number from 1 to 1000")
+    PORTAL_PORT, DATASETTE_PORT, FRESH_PORT = (args.port_base + n for n in range(3))
+    for tool in ["wrk", "make", "git", *(["psql"] if args.database == "postgres" else [])]:
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is needed (Debian: apt-get install {tool})")
     if not DATASETTE.exists():
         raise SystemExit("Datasette is missing: `make bench` installs it into .venv-bench")
     WORK.mkdir(parents=True, exist_ok=True)
-    database = WORK / "portal.sqlite3"
-    setup, record = build_database(database)
+    suffix = "" if args.scale == 1 else f"-x{args.scale}"
+    database = WORK / f"portal{suffix}.sqlite3"
+    postgres_url = args.postgres_url if args.database == "postgres" else None
+    setup, record = build_database(database, args.scale, postgres_url, args.reuse_database)
+    portal_url = postgres_url or f"sqlite:///{database}"
     figures = {
         "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()},
         "wrk": {"threads": args.threads, "connections": args.connections},
         "duration_s": args.duration,
+        "scale": args.scale,
+        "database": args.database,
+        "redis": bool(args.redis_url),
         "setup": setup,
         "record": record,
     }
@@ -322,9 +415,12 @@ def main():
         stop(datasette)
 
     results = {}
-    for cache_on in (True, False):
+    modes = {"both": (True, False), "on": (True,), "off": (False,)}[args.cache]
+    for cache_on in modes:
         mode = "on" if cache_on else "off"
-        portal = serve_portal(database, cache_on)
+        if args.redis_url:
+            flush_redis(args.redis_url)
+        portal = serve_portal(portal_url, cache_on, args.redis_url)
         try:
             results[mode] = {}
             for name, path, _ in [*pair_list, CEILING]:
@@ -337,12 +433,20 @@ def main():
         figures["fresh_clone_make_run_first_page_s"] = fresh_clone_first_page()
     figures["portal"] = results
     figures["datasette"] = datasette_figures
-    (ARTIFACTS / "bench.json").write_text(json.dumps(figures, indent=2, default=str) + "\n")
+    output = ARTIFACTS / f"bench-{args.database}{suffix}.json"
+    if args.scale == 1 and args.database == "sqlite":
+        output = ARTIFACTS / "bench.json"
+    output.write_text(json.dumps(figures, indent=2, default=str) + "\n")
 
     print()
     print(table(results, datasette_figures))
     print()
-    print(f"fixture load: {setup['fixture_load_s']} s (migrate {setup['migrate_s']} s)")
+    redis = " with Redis" if args.redis_url else ""
+    print(
+        f"scale {args.scale} ({setup['initiatives']} initiatives), portal on {args.database}{redis}"
+    )
+    if "fixture_load_s" in setup:
+        print(f"fixture load: {setup['fixture_load_s']} s (migrate {setup['migrate_s']} s)")
     if "fresh_clone_make_run_first_page_s" in figures:
         seconds = figures["fresh_clone_make_run_first_page_s"]
         print(f"make run on a fresh clone, to its first page: {seconds} s")
@@ -360,7 +464,7 @@ def main():
     ]
     if bad:
         print(f"\nWARNING: answers other than 200: {bad}")
-    print(f"\nfigures: {(ARTIFACTS / 'bench.json').relative_to(ROOT)}")
+    print(f"\nfigures: {output.relative_to(ROOT)}")
     return 0
 
 

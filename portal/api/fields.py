@@ -1,11 +1,16 @@
 """Fields every API record shares: links to other records, dates at their precision."""
 
 from datetime import UTC, date
+from urllib.parse import quote
 
 from django.db.models import OuterRef, Subquery
+from django.urls import get_script_prefix
+from django.urls import reverse as django_reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
+from rest_framework.reverse import preserve_builtin_query_params
 
 from portal.links import sides
 from portal.models import PublicDigest
@@ -43,9 +48,34 @@ def register_api_basename(model, basename):
     API_BASENAMES[model._meta.label] = basename
 
 
+# (basename, script prefix) -> the path of a record's API URL before and after its id.
+_DETAIL_PATHS = {}
+
+
 def api_url(instance, request):
+    """What rest_framework.reverse gives for v1:<kind>-detail, from a path reversed once
+    per kind, not for every link of every record: the id quoted as Django's reverse()
+    quotes it, made absolute as build_absolute_uri() makes a path, with the `format`
+    parameter DRF carries over."""
     basename = API_BASENAMES[instance._meta.label]
-    return reverse(f"v1:{basename}-detail", kwargs={"pk": instance.public_id}, request=request)
+    public_id = str(instance.public_id)
+    quoted = quote(public_id, safe=RFC3986_SUBDELIMS + "/~:@")
+    key = (basename, get_script_prefix())
+    parts = _DETAIL_PATHS.get(key)
+    if parts is None:
+        path = django_reverse(f"v1:{basename}-detail", kwargs={"pk": public_id})
+        at = path.rfind(quoted)
+        if at >= 0:
+            _DETAIL_PATHS[key] = (path[:at], path[at + len(quoted) :])
+    else:
+        path = parts[0] + quoted + parts[1]
+    if request is None:
+        return path
+    if path.startswith("//") or "/./" in path or "/../" in path:
+        url = request.build_absolute_uri(path)
+    else:
+        url = iri_to_uri(request._current_scheme_host + path)
+    return preserve_builtin_query_params(url, request)
 
 
 def html_url(instance, request):
