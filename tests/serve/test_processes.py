@@ -22,7 +22,8 @@ from django_otp.oath import TOTP
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long passphrase for the tests 7"
-PORTS = (8121, 8122)  # the serve helper's range; CI runs nothing else on them
+# Two fixed ports CI runs nothing else on; SERVE_TEST_PORTS="a,b" moves them (two suites at once).
+PORTS = tuple(int(p) for p in os.environ.get("SERVE_TEST_PORTS", "8121,8122").split(","))
 THROTTLE = 30  # API requests a minute, counted across both instances
 
 
