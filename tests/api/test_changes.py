@@ -4,13 +4,15 @@ import time
 from datetime import date
 
 import pytest
+import tablib
 from django.db import transaction
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from initiatives.models import Agreement, AgreementParty
 from portal.models import Change, Status, Topic
+from portal.resources import resource_for
 from tests.factories import AgreementFactory, CountryFactory, TopicFactory
 
 KINDS = ["agreements", "topics", "countries"]
@@ -138,10 +140,24 @@ def delete(number):
 
 
 def revert(number):
+    """The admin's revert: the first version's fields, links and parties, as a new version."""
     agreement = pick(Agreement.objects.all(), number)
     if agreement:
-        first = agreement.history.earliest()
-        first.instance.save()
+        agreement.revert_to(agreement.history.earliest(), agreement.version)
+
+
+def import_file(number):
+    """An exported agreements file, one description changed, imported back (the admin's
+    import): the row carries its version, so it applies as an edit."""
+    resource = resource_for(Agreement)()
+    rows = resource.export().dict
+    if rows:
+        row = rows[number % len(rows)]
+        row["description"] = f"Imported {number}"
+        result = resource.import_data(
+            tablib.Dataset(list(row.values()), headers=list(row)), dry_run=False
+        )
+        assert not result.has_errors() and not result.has_validation_errors()
 
 
 def rename_slug(number):
@@ -151,8 +167,19 @@ def rename_slug(number):
         agreement.save()
 
 
-EDITS = [create, edit, relink, rename_topic, add_party, publish, unpublish, delete, revert]
-EDITS.append(rename_slug)
+EDITS = [
+    create,
+    edit,
+    relink,
+    rename_topic,
+    add_party,
+    publish,
+    unpublish,
+    delete,
+    revert,
+    import_file,
+    rename_slug,
+]
 
 
 @settings(
@@ -165,6 +192,7 @@ EDITS.append(rename_slug)
         st.tuples(st.sampled_from(EDITS), st.integers(min_value=0, max_value=20)), max_size=6
     )
 )
+@example(edits=[(import_file, 1), (relink, 2), (revert, 1), (rename_topic, 0), (unpublish, 3)])
 def test_a_mirror_from_a_full_fetch_and_the_feed_equals_the_api(graph, edits):
     http = client()
     cursor = start_cursor(http)
