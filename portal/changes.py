@@ -21,6 +21,7 @@ is the management command.
 import hashlib
 import json
 import threading
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -199,8 +200,23 @@ def _flush():
     refresh(keys)
 
 
+@contextmanager
+def one_reload():
+    """A whole load (a restore) rechecked once at its end, every record, instead of row by
+    row: following each loaded row's links would cost queries per row."""
+    _pending.paused = getattr(_pending, "paused", 0) + 1
+    try:
+        yield
+    finally:
+        _pending.paused -= 1
+    if not _pending.paused:
+        refresh()
+
+
 def note_change(instance):
     """Remember instance for the recheck that runs when the transaction commits."""
+    if getattr(_pending, "paused", 0):
+        return
     if _is_history(type(instance)) or type(instance)._meta.app_label not in TRACKED_APPS:
         return
     from portal.models import Change, PublicDigest
