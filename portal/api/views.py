@@ -315,6 +315,8 @@ class ChangesPageSerializer(serializers.Serializer):
 class ChangesView(ApiViewMixin, APIView):
     """Every change to the public view, oldest first: for keeping a copy in sync."""
 
+    # A feed to follow, not a table of records: JSON only (the bulk download has the CSVs).
+    renderer_classes = [JSONRenderer]
     max_limit = 1000
 
     @extend_schema(

@@ -259,3 +259,11 @@ def test_a_rolled_back_edit_does_not_stop_later_changes_from_being_logged(graph)
         rename_topic(1)
     ids = {change["id"] for change in http.get(cursor).json()["results"]}
     assert "topic-1" in ids
+
+
+def test_the_feed_is_json_only_and_says_so(graph):
+    # schemathesis found ?format=csv answering an empty page with no body and no type.
+    response = client().get("/api/v1/changes/?format=csv&since=latest")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "format" in response.json()["invalid_params"][0]["name"]
