@@ -43,6 +43,7 @@ SKIPPED = {
     r"\bmake serve\b": "a production server that never exits (tests/serve/ starts it)",
     r"\bmake test\b": "the whole suite, this test among it",
     r"^make requirements\b": "re-pins every package from the package index",
+    r"^make bench\b": "a benchmark of many minutes (100 times the data), run by hand, not in tests",
     r"^git diff\b": "reviews what `make requirements` moved",
     r"<the ETag from before>": "needs an ETag read from an earlier answer by hand",
 }
