@@ -12,7 +12,8 @@ What is not run as written, and why (SKIPPED and ADAPTED below say it per comman
   installed already) and a free port instead of 8000; `make serve` never exits either
   and is left to tests/serve/;
 - `make test` is the whole suite, this test among it; `make requirements` re-pins from
-  the package index; `git diff` reviews that;
+  the package index; `git diff` reviews that; `make bench` at 100 times the data is a
+  benchmark of many minutes, run by hand;
 - commands that talk to the server at 127.0.0.1:8000 talk to the one `make run` started;
   the conditional request with "<the ETag from before>" needs a value read by hand;
 - the restore "into a new, empty, migrated database" on PostgreSQL goes into a new,
@@ -200,6 +201,6 @@ def test_the_skips_are_only_those_the_docstring_names():
     commands = readme_commands(README.read_text(encoding="utf-8"))
     skipped = [command for command in commands if skip_reason(command)]
     assert all(
-        re.match(r"(\S+=\S+ )*make (run|serve|test|requirements)\b|git diff|curl ", command)
+        re.match(r"(\S+=\S+ )*make (run|serve|test|requirements|bench)\b|git diff|curl ", command)
         for command in skipped
     ), skipped
