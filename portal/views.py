@@ -393,10 +393,11 @@ class SearchView(TemplateView):
         return context
 
 
-class TimelineView(TemplateView):
-    """Every dated record year by year, with the filters of /explore/."""
+class ExploredPageView(TemplateView):
+    """A page drawn through the explore engine: its context from `page_context(params)`
+    (which holds the `exploration`), a 400 when the engine finds problems in the filters."""
 
-    template_name = "timeline.html"
+    page_context = None
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -406,26 +407,23 @@ class TimelineView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(timeline_context(self.request.GET))
+        context.update(type(self).page_context(self.request.GET))
         return context
 
 
-class MapView(TemplateView):
+class TimelineView(ExploredPageView):
+    """Every dated record year by year, with the filters of /explore/."""
+
+    template_name = "timeline.html"
+    page_context = staticmethod(timeline_context)
+
+
+class MapView(ExploredPageView):
     """Countries shaded by the records of the chosen kinds, topic and years (the explore
     engine's counts); each opens its filtered explore view."""
 
     template_name = "map.html"
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if response.context_data["exploration"].problems:
-            response.status_code = 400
-        return response
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(map_context(self.request.GET))
-        return context
+    page_context = staticmethod(map_context)
 
 
 class ExploreView(TemplateView):
