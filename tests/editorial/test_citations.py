@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.models import Citation, PendingRevision, RevisionStatus, VersionConflict
 from portal.publishing import published_records_citing
-from tests.editorial.test_versions import change_url, errors_of, role_client, version_url
+from tests.editorial.test_versions import change_url, errors_of, version_url
 from tests.editorial.test_workflow import form_data
 from tests.factories import (
     CitationFactory,
@@ -15,16 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    return role_client("Editor")
-
-
-@pytest.fixture
-def publisher(db):
-    return role_client("Publisher")
 
 
 def draft_citation(**fields):

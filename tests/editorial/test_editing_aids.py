@@ -13,26 +13,11 @@ from django.utils import timezone
 from initiatives.models import Dialogue
 from portal import open_records
 from portal.models import PendingRevision, Status
-from tests.editorial.test_versions import change_url, edit, role_client
+from tests.editorial.test_versions import change_url, edit
 from tests.editorial.test_workflow import form_data
 from tests.factories import DialogueFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    return role_client("Editor")
-
-
-@pytest.fixture
-def publisher(db):
-    return role_client("Publisher")
-
-
-@pytest.fixture
-def viewer(db):
-    return role_client("Viewer")
 
 
 def notice_of(response):

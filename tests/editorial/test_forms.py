@@ -6,20 +6,10 @@ from django.urls import reverse
 from initiatives.models import Dialogue
 from portal.models import Status
 from portal.partial_dates import DateSpan
-from tests.editorial.test_versions import change_url, edit, role_client
+from tests.editorial.test_versions import change_url, edit
 from tests.factories import AgreementFactory, DialogueFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    return role_client("Editor")
-
-
-@pytest.fixture
-def publisher(db):
-    return role_client("Publisher")
 
 
 def test_the_change_form_is_in_fieldsets_with_aliases_one_a_line(editor):

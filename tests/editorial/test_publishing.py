@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from initiatives.models import Agreement, AgreementParty, Meeting
 from portal.models import Status, Topic
-from tests.editorial.test_versions import change_url, role_client
+from tests.editorial.test_versions import change_url
 from tests.editorial.test_workflow import form_data
 from tests.factories import (
     AgreementFactory,
@@ -16,11 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher(db):
-    return role_client("Publisher")
 
 
 def act(client, model, action, *records):

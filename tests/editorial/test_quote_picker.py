@@ -25,11 +25,6 @@ EARLIER = (
 FIND_URL = reverse("admin:portal_citation_find_quote")
 
 
-@pytest.fixture
-def editor(db):
-    return role_client("Editor")
-
-
 def test_words_find_the_sentence_that_holds_them_case_and_spacing_aside():
     [passage] = find_passages("jointly held an open  ran SYMPOSIUM")
     assert passage.quote == SYMPOSIUM

@@ -5,20 +5,10 @@ from django.urls import reverse
 
 from initiatives.models import Dialogue
 from portal.models import PendingRevision, RevisionStatus, Status
-from tests.editorial.test_versions import change_url, edit, latest, role_client
+from tests.editorial.test_versions import change_url, edit, latest
 from tests.factories import DialogueFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    return role_client("Editor")
-
-
-@pytest.fixture
-def publisher(db):
-    return role_client("Publisher")
 
 
 def review_url(revision):

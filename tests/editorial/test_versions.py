@@ -45,16 +45,6 @@ def role_client(role):
     return client
 
 
-@pytest.fixture
-def editor(db):
-    return role_client("Editor")
-
-
-@pytest.fixture
-def publisher(db):
-    return role_client("Publisher")
-
-
 def change_url(record):
     opts = record._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
