@@ -81,6 +81,9 @@ class DateSpan:
                 f"the end ({self._iso_one(self.end)}) is before the start "
                 f"({self._iso_one(self.start)})"
             )
+        if (self.end or self.start).year == 9999 and self.precision == FISCAL_YEAR:
+            # FY9999 would end on 31 March 10000, past the last date Python can hold.
+            raise InvalidDate(f"{self._iso_one(self.end or self.start)} ends after the year 9999")
 
     @classmethod
     def parse(cls, text: str) -> "DateSpan":
