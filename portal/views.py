@@ -1,3 +1,5 @@
+import csv
+import io
 from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage
@@ -357,12 +359,52 @@ class SearchView(TemplateView):
     template_name = "search.html"
 
     def get(self, request, *args, **kwargs):
+        download = request.GET.get("format", "")
+        if download:
+            return self.download(download)
         response = super().get(request, *args, **kwargs)
         context = response.context_data
         if context["problems"]:
             response.status_code = 400
         elif context["results"] and context["results"].page > context["results"].pages:
             response.status_code = 404
+        return response
+
+    def download(self, download):
+        """Every hit of the query, best first, as CSV or JSON: the pages shown, whole."""
+        read = search.read_params(self.request.GET)
+        problems = [f"{name}: {problem}" for name, problem in read.problems.items()]
+        if download not in DOWNLOADS:
+            problems.append(f"format: no download as “{download}”; choose csv or json.")
+        if not read.query:
+            problems.append("q: give the words to search for.")
+        if problems:
+            return HttpResponse("\n".join(problems), status=400, content_type="text/plain")
+        results = search.search(
+            query=read.query, page_size=DOWNLOAD_LIMIT, filters=read.filters, request=self.request
+        )
+        if results.total > DOWNLOAD_LIMIT:
+            return HttpResponse(
+                f"{results.total} hits; a download holds at most {DOWNLOAD_LIMIT}: "
+                "add words or filters.",
+                status=400,
+                content_type="text/plain",
+            )
+        if download == "csv":
+            response = HttpResponse(search_csv(results), content_type="text/csv; charset=utf-8")
+        else:
+            response = JsonResponse(
+                {
+                    "query": results.corrected or read.query,
+                    "count": results.total,
+                    "results": [
+                        {"rank": rank, **hit_data(hit)}
+                        for rank, hit in enumerate(results.hits, start=1)
+                    ],
+                },
+                json_dumps_params={"ensure_ascii": False},
+            )
+        response["Content-Disposition"] = f'attachment; filename="search.{download}"'
         return response
 
     def get_context_data(self, **kwargs):
@@ -388,9 +430,39 @@ class SearchView(TemplateView):
                 ("Year", results.facets["year"]),
             ]
             context["filtered"] = any(params.getlist(name) for name in ("kind", "country", "year"))
+            context["downloads"] = [
+                (kind.upper(), _with(params, format=kind, page=None)) for kind in DOWNLOADS
+            ]
+            context["download_limit"] = DOWNLOAD_LIMIT
             context["previous_query"] = search.with_page(params, results.page - 1)
             context["next_query"] = search.with_page(params, results.page + 1)
         return context
+
+
+SEARCH_CSV_COLUMNS = ["rank", "kind", "id", "name", "date", "snippet", "html_url", "url"]
+
+
+def hit_data(hit):
+    return {
+        "kind": hit.type,
+        "kind_label": hit.kind_label,
+        "id": hit.id,
+        "name": hit.name,
+        "date": hit.date,
+        "snippet": hit.snippet,
+        "html_url": hit.html_url,
+        "url": hit.url,
+    }
+
+
+def search_csv(results):
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(SEARCH_CSV_COLUMNS)
+    for rank, hit in enumerate(results.hits, start=1):
+        data = hit_data(hit)
+        writer.writerow([rank, *(data[column] for column in SEARCH_CSV_COLUMNS[1:])])
+    return output.getvalue()
 
 
 class ExploredPageView(TemplateView):

@@ -1,6 +1,8 @@
 """Search over the site's own records: the phrasings people use, the question set's
 recall, and the page and API giving the same hits in the same order."""
 
+import csv
+import io
 import re
 import sys
 from pathlib import Path
@@ -132,6 +134,47 @@ def test_every_hit_is_reachable_page_by_page_with_no_cap(site, client):
     page = client.get("/search/", {"q": "Japan"}).text
     assert f"1–20 of {total}" in page
     assert 'rel="next"' in page
+
+
+def test_the_results_download_whole_in_the_order_shown(site, client):
+    page = client.get("/search/", {"q": "Japan", "kind": "initiative"})
+    shown = hit_paths(page.text)
+    total = int(re.search(r"of (\d+) for", page.text).group(1))
+    assert total > len(shown) == 20
+    assert "?q=Japan&amp;kind=initiative&amp;format=csv" in page.text
+    response = client.get("/search/", {"q": "Japan", "kind": "initiative", "format": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="search.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == total
+    assert [row["rank"] for row in rows[:3]] == ["1", "2", "3"]
+    assert {row["kind"] for row in rows} == {"initiative"}
+    assert [row["html_url"].removeprefix("http://testserver") for row in rows[:20]] == shown
+    data = client.get("/search/", {"q": "Japan", "kind": "initiative", "format": "json"})
+    data = data.json()
+    assert data["count"] == total == len(data["results"])
+    assert [hit["id"] for hit in data["results"]] == [row["id"] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"q": "Open RAN", "format": "xml"}, "format"),
+        ({"format": "csv"}, "q"),
+        ({"q": "RAN", "year": "0", "format": "json"}, "year"),
+    ],
+)
+def test_a_bad_download_is_a_400_naming_the_parameter(site, client, params, named):
+    response = client.get("/search/", params)
+    assert response.status_code == 400
+    assert response.content.decode().startswith(f"{named}: ")
+
+
+def test_a_download_past_the_limit_is_refused_not_cut(site, client, monkeypatch):
+    monkeypatch.setattr("portal.views.DOWNLOAD_LIMIT", 5)
+    assert "add words or filters to download them" in client.get("/search/", {"q": "Japan"}).text
+    response = client.get("/search/", {"q": "Japan", "format": "json"})
+    assert response.status_code == 400
+    assert "a download holds at most 5" in response.content.decode()
 
 
 def test_the_page_has_facets_dates_kinds_and_one_search_box(site, client):
