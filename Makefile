@@ -88,8 +88,9 @@ fuzz-api: $(VENV)/.installed-dev
 search-eval: $(VENV)/.installed-dev
 	$(KEY_ENV) $(BIN)/python scripts/search_eval.py $(EVAL_ARGS)
 
-## fixtures: load the fixtures into the database named by DATABASE_URL
+## fixtures: migrate the database named by DATABASE_URL and load the fixtures into it
 fixtures: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_portal_data
 
 ## requirements: recompile requirements*.txt (exact versions and hashes) from requirements*.in
