@@ -117,7 +117,7 @@ PARAGRAPH = "paragraph"
 FOOTNOTE = "footnote"
 FIGURE = "figure"
 
-_SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _HEADINGS = [
     (2, re.compile(r"^Section \d+ ")),
     (3, re.compile(r"^\d+\. \S")),
@@ -127,7 +127,7 @@ _HEADINGS = [
 ]
 _FIGURE = re.compile(r"^(Figure [\w-]+[: ]|\(Source\) )")
 # A sentence, a heading or a footnote ends on one of these (a footnote mark may follow).
-_ENDS = re.compile(r"[.:)”\"]\**[" + _SUPERSCRIPT + r"]*$")
+_ENDS = re.compile(r"[.:)”\"]\**[" + SUPERSCRIPT_DIGITS + r"]*$")
 
 
 @dataclass
@@ -187,7 +187,7 @@ def join(head: str, rest: str) -> str:
 
 
 def kind_of(text: str) -> tuple[str, int]:
-    if text[:1] in _SUPERSCRIPT:
+    if text[:1] in SUPERSCRIPT_DIGITS:
         return FOOTNOTE, 0
     if _FIGURE.match(text):
         return FIGURE, 0

@@ -1,6 +1,7 @@
 """The source reader: the white paper's text in reading order, each paragraph with the
 records that cite it, and a citation's quote marked where it stands."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.views.generic import TemplateView
 
 from portal.models import Citation, Source
 from portal.record_kinds import RECORD_KINDS
-from portal.source_reader import FOOTNOTE, HEADING, load_reader
+from portal.source_reader import FOOTNOTE, HEADING, SUPERSCRIPT_DIGITS, load_reader
 from portal.source_text import load_source
 
 
@@ -71,13 +72,73 @@ def records_by_paragraph(reader) -> dict[int, list[CitingRecord]]:
     }
 
 
-def render_paragraph(paragraph, marked: tuple[int, int] | None = None) -> str:
+FOOTNOTE_MARK = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
+
+
+def footnote_number(mark: str) -> int:
+    return int(mark.translate(str.maketrans(SUPERSCRIPT_DIGITS, "1234567890")))
+
+
+@dataclass
+class Footnotes:
+    """The source's footnotes: where each one's text is (by its number: "²" -> 2), which
+    are cited in the running text, and which citing marks already carry an anchor."""
+
+    paragraph_of: dict[int, int]
+    cited_in_text: set[int]
+    anchored: set[int]
+
+    @classmethod
+    def of(cls, reader):
+        paragraph_of, cited_in_text = {}, set()
+        for division in reader.divisions:
+            for footnote in division.footnotes:
+                mark = FOOTNOTE_MARK.match(footnote.text)
+                if mark:
+                    paragraph_of.setdefault(footnote_number(mark.group()), footnote.number)
+            for paragraph in division.paragraphs:
+                cited_in_text.update(
+                    footnote_number(mark.group()) for mark in FOOTNOTE_MARK.finditer(paragraph.text)
+                )
+        return cls(paragraph_of, cited_in_text & set(paragraph_of), set())
+
+    def links(self, paragraph):
+        """Where the paragraph's footnote marks go: a mark in the running text links down
+        to its footnote; the mark a footnote opens with links back up to where the text
+        first cites it."""
+        events = []
+        for mark in FOOTNOTE_MARK.finditer(paragraph.text):
+            number = footnote_number(mark.group())
+            if number not in self.cited_in_text:
+                continue
+            if paragraph.kind == FOOTNOTE:
+                if mark.start() != 0:
+                    continue
+                tag = (
+                    f'<a href="#fnref-{number}" '
+                    f'aria-label="Back to where footnote {number} is cited">'
+                )
+            else:
+                anchor = "" if number in self.anchored else f' id="fnref-{number}"'
+                self.anchored.add(number)
+                tag = (
+                    f'<a href="#p{self.paragraph_of[number]}"{anchor} class="footnote-ref" '
+                    f'aria-label="Footnote {number}">'
+                )
+            events += [(mark.start(), 3, tag), (mark.end(), -1, "</a>")]
+        return events
+
+
+def render_paragraph(paragraph, marked=None, footnotes: Footnotes | None = None) -> str:
     """The paragraph's text, escaped, with an anchor where each source paragraph joined in
-    it begins (so "paragraph 9" opens where it starts) and the quote in <mark>."""
+    it begins (so "paragraph 9" opens where it starts), its footnote marks linked and the
+    quote in <mark>."""
     events = [
         (start, 1, f'<span id="p{n}"></span>')
         for n, start in zip(paragraph.numbers[1:], paragraph.starts[1:], strict=True)
     ]
+    if footnotes:
+        events += footnotes.links(paragraph)
     if marked:
         events += [(marked[0], 2, '<mark id="quote">'), (marked[1], 0, "</mark>")]
     html, position = [], 0
@@ -101,6 +162,7 @@ class SourceTextView(TemplateView):
         reader = load_reader(load_source(settings.SOURCE_TEXT_PATH))
         highlight = self.highlight(source, reader)
         citing = records_by_paragraph(reader)
+        footnotes = Footnotes.of(reader)
         divisions = []
         for division in reader.divisions:
             items = []
@@ -109,7 +171,7 @@ class SourceTextView(TemplateView):
                 items.append(
                     {
                         "paragraph": paragraph,
-                        "html": render_paragraph(paragraph, marked),
+                        "html": render_paragraph(paragraph, marked, footnotes),
                         "records": citing.get(paragraph.number, []),
                         "marked": marked is not None,
                     }

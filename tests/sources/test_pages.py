@@ -63,6 +63,29 @@ def test_every_paragraph_number_has_an_anchor_and_headings_are_headings(client):
     assert 'class="source-footnotes"' in html
 
 
+def test_footnote_marks_link_to_their_footnote_and_back(client):
+    SourceFactory()
+    html = client.get(TEXT_URL).content.decode()
+    # "... Digital Overseas Promotion 2030²." links down to footnote 2 (paragraph 20).
+    assert (
+        'Promotion 2030<a href="#p20" id="fnref-2" class="footnote-ref" '
+        'aria-label="Footnote 2">²</a>' in html
+    )
+    assert (
+        '<li id="p20"><a href="#fnref-2" aria-label="Back to where footnote 2 is cited">²</a>'
+        in html
+    )
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    cited = set(re.findall(r'id="fnref-(\d+)"', html))
+    assert len(cited) == 27  # every footnote of the text is cited in it
+    for number in cited:
+        target = re.search(rf'<a href="#p(\d+)" id="fnref-{number}"', html).group(1)
+        assert f'id="p{target}"' in html
+    for target in re.findall(r'href="#fnref-(\d+)"', html):
+        assert target in cited
+
+
 def test_the_reader_lists_only_published_records_in_a_fixed_number_of_queries(
     client, django_assert_num_queries
 ):
