@@ -39,6 +39,8 @@ def role_groups(request):
     fixtures = set(request.fixturenames)
     if marker is None and not fixtures & {"db", "transactional_db", "live_server"}:
         return
+    if "portal_data" in fixtures:  # the browser tests' shared data (tests/browser/conftest.py)
+        return
     transactional = (marker is not None and marker.kwargs.get("transaction")) or fixtures & {
         "transactional_db",
         "live_server",

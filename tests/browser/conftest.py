@@ -11,8 +11,12 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
+
+from portal.roles import ROLES, sync_role_groups
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still plain synchronous calls.
@@ -121,10 +125,47 @@ def shoot(page, request):
     return take
 
 
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's helper of this name gives every live-server test transactional_db:
+    its own empty database, emptied again after it. Tests that read the real fixtures
+    (portal_data) share one load per module instead; loading them takes longer than most
+    tests (a test that writes asks for transactional_db and builds its own records)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    if "portal_data" not in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()
+
+
+@pytest.fixture(scope="module")
+def portal_data_of_module(django_db_setup, django_db_blocker):
+    """The real fixtures, as make run loads them, committed once for a module's tests and
+    emptied after it as transactional_db empties the database after a test."""
+    with django_db_blocker.unblock():
+        if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+            sync_role_groups(apps)
+        call_command("load_portal_data", verbosity=0, stdout=io.StringIO())
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def portal_data(transactional_db):
-    """The real fixtures, as make run loads them."""
-    call_command("load_portal_data", verbosity=0, stdout=io.StringIO())
+def portal_data(portal_data_of_module, django_db_blocker):
+    """The real fixtures, for a test that only reads them (through the browser or the ORM)."""
+    from countries.models import Country
+
+    with django_db_blocker.unblock():
+        if not Country.objects.exists():
+            pytest.fail(
+                "The module's fixtures are gone: a transactional_db test before this one "
+                "emptied the database. Keep tests that write in a module of their own."
+            )
+        yield
 
 
 def axe_violations(page):
