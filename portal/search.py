@@ -398,6 +398,11 @@ class Filters:
     countries: list = field(default_factory=list)
     years: list = field(default_factory=list)
 
+    @property
+    def active(self):
+        """How many values are chosen, over every facet."""
+        return len(self.kinds) + len(self.countries) + len(self.years)
+
     def keeps(self, row, leave_out=None):
         _, kind, countries, first, last, *_ = row
         if self.kinds and leave_out != "kind" and kind not in self.kinds:

@@ -429,7 +429,7 @@ class SearchView(TemplateView):
                 ("Country", results.facets["country"]),
                 ("Year", results.facets["year"]),
             ]
-            context["filtered"] = any(params.getlist(name) for name in ("kind", "country", "year"))
+            context["filtered"] = read.filters.active
             context["downloads"] = [
                 (kind.upper(), _with(params, format=kind, page=None)) for kind in DOWNLOADS
             ]

@@ -113,7 +113,19 @@ def test_main_pages_have_no_critical_or_serious_accessibility_violations(page, p
 def test_pages_work_on_a_phone(browser, live_server, portal_data):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto("/agreements/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    for path, first_result in (
+        ("/agreements/", ".data-table tbody tr"),
+        ("/explore/?region=southeast-asia", ".explore-table tbody tr"),
+        ("/search/?q=Japan", ".search-results li"),
+    ):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # The filters fold behind one "Filters" line (active ones show as chips above the
+        # results): the first result is on the first screen.
+        top = page.locator(first_result).first.bounding_box()["y"]
+        assert top < 844, f"{path}: the first result starts {top:.0f} px down"
+        filters = page.locator(".filters-disclosure > summary")
+        expect(filters).to_be_visible()
+        filters.click()
+        expect(page.locator(".filters-disclosure .facets")).to_be_visible()
     context.close()
