@@ -219,9 +219,11 @@ def note_change(instance):
         return
     if _is_history(type(instance)) or type(instance)._meta.app_label not in TRACKED_APPS:
         return
-    from portal.models import Change, PublicDigest
+    from portal.models import Change, PublicDigest, SearchEntry
 
-    if isinstance(instance, (Change, PublicDigest)):
+    # Derived from the records, never a change of them: rebuilding the search index
+    # deletes its rows, and noting those would rebuild it again.
+    if isinstance(instance, (Change, PublicDigest, SearchEntry)):
         return
     if getattr(_pending, "keys", None) is None:
         _pending.keys = {}
