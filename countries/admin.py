@@ -7,7 +7,7 @@ from portal.admin import RecordAdmin
 @admin.register(Country)
 class CountryAdmin(RecordAdmin):
     list_display = ["name", "code", "status", "updated_at"]
-    search_fields = ["name", "code", "aliases", "description"]
+    search_fields = ["name", "name_ja", "code", "aliases", "description"]
     autocomplete_fields = ["topics"]
 
 

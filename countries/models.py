@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries as iso_countries
 from django_countries.fields import CountryField
 
@@ -15,7 +17,13 @@ from portal.models import (
     check_no_parent_cycle,
 )
 
-ISO_CODES = sorted(code for code, _ in iso_countries)
+ISO_CODES = sorted(code for code, _name in iso_countries)
+
+
+def japanese_country_name(code, name_ja=""):
+    """A country's name on Japanese pages: one staff entered, else CLDR's (django-countries)."""
+    with override("ja"):
+        return name_ja or str(iso_countries.name(code))
 
 
 class CountryQuerySet(RecordQuerySet):
@@ -33,16 +41,17 @@ class Country(Record):
     objects = CountryQuerySet.as_manager()
 
     link_labels = {
-        "events_hosted": "Events held here",
-        "events": "Events it took part in",
-        "frameworks": "Frameworks it is a member of",
-        "meetings": "Meetings held here",
-        "statistics": "Numbers stated",
-        "agreements": "Agreements it is a party to",
+        "events_hosted": _("Events held here"),
+        "events": _("Events it took part in"),
+        "frameworks": _("Frameworks it is a member of"),
+        "meetings": _("Meetings held here"),
+        "statistics": _("Numbers stated"),
+        "agreements": _("Agreements it is a party to"),
     }
 
     class Meta(Record.Meta):
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__in=ISO_CODES), name="country_code_is_iso_3166"
@@ -58,6 +67,11 @@ class Country(Record):
         return (str(self.code),)
 
     @property
+    def local_name(self):
+        """On Japanese pages, a Japanese name staff entered, else CLDR's (django-countries)."""
+        return japanese_country_name(self.code, self.name_ja) if get_language() == "ja" else ""
+
+    @property
     def public_id(self):
         return str(self.code)
 
@@ -66,8 +80,8 @@ class Country(Record):
 
 
 class RegionKind(models.TextChoices):
-    GEOGRAPHIC = "geographic", "Geographic region"
-    GROUPING = "grouping", "Grouping"
+    GEOGRAPHIC = "geographic", _("Geographic region")
+    GROUPING = "grouping", _("Grouping")
 
 
 class Region(SlugRecord):
@@ -82,25 +96,26 @@ class Region(SlugRecord):
 
     objects = RecordQuerySet.as_manager()
 
-    link_labels = {"members": "Countries named in it", "statistics": "Numbers stated"}
+    link_labels = {"members": _("Countries named in it"), "statistics": _("Numbers stated")}
 
     class Meta(SlugRecord.Meta):
-        pass
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
 
     def get_absolute_url(self):
         return reverse("countries:region-detail", args=[self.slug])
 
 
 class OrganizationKind(models.TextChoices):
-    MINISTRY = "ministry", "Ministry"
-    AGENCY = "agency", "Agency"
-    GOVERNMENT = "government", "Government"
-    FUND = "fund", "Fund"
-    COMPANY = "company", "Company"
-    RESEARCH_INSTITUTE = "research_institute", "Research institute"
-    COUNCIL = "council", "Council"
-    INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
-    OTHER = "other", "Other"
+    MINISTRY = "ministry", _("Ministry")
+    AGENCY = "agency", _("Agency")
+    GOVERNMENT = "government", _("Government")
+    FUND = "fund", _("Fund")
+    COMPANY = "company", _("Company")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    COUNCIL = "council", _("Council")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    OTHER = "other", _("Other")
 
 
 class Organization(SlugRecord):
@@ -126,17 +141,18 @@ class Organization(SlugRecord):
     objects = RecordQuerySet.as_manager()
 
     link_labels = {
-        "parent": "Part of",
-        "children": "Bodies under it",
-        "agreements": "Agreements it is a party to",
-        "statistics": "Numbers stated",
+        "parent": _("Part of"),
+        "children": _("Bodies under it"),
+        "agreements": _("Agreements it is a party to"),
+        "statistics": _("Numbers stated"),
     }
 
     class Meta(SlugRecord.Meta):
-        pass
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
 
     def __str__(self):
-        return self.acronym or self.name
+        return self.local_name or self.acronym or self.name
 
     def clean(self):
         super().clean()

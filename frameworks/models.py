@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization
@@ -18,17 +19,17 @@ from portal.partial_dates import DateSpan, InvalidDate
 
 
 class FrameworkKind(models.TextChoices):
-    INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
-    UN_SPECIALIZED_AGENCY = "un_specialized_agency", "UN specialized agency"
-    SECTOR = "sector", "Sector"
-    FORUM = "forum", "Forum"
-    PARTNERSHIP = "partnership", "Partnership"
-    PROCESS = "process", "Process"
-    COMMITTEE = "committee", "Committee"
-    WORKING_GROUP = "working_group", "Working group"
-    CONFERENCE_SERIES = "conference_series", "Conference series"
-    PLATFORM = "platform", "Platform"
-    OTHER = "other", "Other"
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    UN_SPECIALIZED_AGENCY = "un_specialized_agency", _("UN specialized agency")
+    SECTOR = "sector", _("Sector")
+    FORUM = "forum", _("Forum")
+    PARTNERSHIP = "partnership", _("Partnership")
+    PROCESS = "process", _("Process")
+    COMMITTEE = "committee", _("Committee")
+    WORKING_GROUP = "working_group", _("Working group")
+    CONFERENCE_SERIES = "conference_series", _("Conference series")
+    PLATFORM = "platform", _("Platform")
+    OTHER = "other", _("Other")
 
 
 class FrameworkQuerySet(RecordQuerySet):
@@ -54,18 +55,19 @@ class Framework(SlugRecord, DatedRecord):
     objects = FrameworkQuerySet.as_manager()
 
     link_labels = {
-        "parent": "Part of",
-        "children": "Bodies under it",
-        "members": "Member countries the text names",
-        "people": "People with posts in it",
-        "statistics": "Numbers stated",
+        "parent": _("Part of"),
+        "children": _("Bodies under it"),
+        "members": _("Member countries the text names"),
+        "people": _("People with posts in it"),
+        "statistics": _("Numbers stated"),
     }
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
-        pass
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
 
     def __str__(self):
-        return self.acronym or self.name
+        return self.local_name or self.acronym or self.name
 
     def clean(self):
         super().clean()
@@ -76,16 +78,16 @@ class Framework(SlugRecord, DatedRecord):
 
 
 class EventKind(models.TextChoices):
-    SUMMIT = "summit", "Summit"
-    MINISTERIAL_MEETING = "ministerial_meeting", "Ministerial meeting"
-    CONFERENCE = "conference", "Conference"
-    ASSEMBLY = "assembly", "Assembly"
-    WORKSHOP = "workshop", "Workshop"
-    SEMINAR = "seminar", "Seminar"
-    SYMPOSIUM = "symposium", "Symposium"
-    EXHIBITION = "exhibition", "Exhibition"
-    MEETING = "meeting", "Meeting"
-    OTHER = "other", "Other"
+    SUMMIT = "summit", _("Summit")
+    MINISTERIAL_MEETING = "ministerial_meeting", _("Ministerial meeting")
+    CONFERENCE = "conference", _("Conference")
+    ASSEMBLY = "assembly", _("Assembly")
+    WORKSHOP = "workshop", _("Workshop")
+    SEMINAR = "seminar", _("Seminar")
+    SYMPOSIUM = "symposium", _("Symposium")
+    EXHIBITION = "exhibition", _("Exhibition")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")
 
 
 class Event(SlugRecord, DatedRecord):
@@ -115,14 +117,16 @@ class Event(SlugRecord, DatedRecord):
     objects = RecordQuerySet.as_manager()
 
     link_labels = {
-        "country": "Held in",
-        "countries": "Countries taking part",
-        "organizations": "Organizations taking part",
-        "agreements": "Agreements made there",
-        "statistics": "Numbers stated",
+        "country": _("Held in"),
+        "countries": _("Countries taking part"),
+        "organizations": _("Organizations taking part"),
+        "agreements": _("Agreements made there"),
+        "statistics": _("Numbers stated"),
     }
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["date_start", "name"]
 
     def get_absolute_url(self):
@@ -149,10 +153,11 @@ class Person(SlugRecord):
 
     objects = RecordQuerySet.as_manager()
 
-    link_labels = {"organization": "Affiliation"}
+    link_labels = {"organization": _("Affiliation")}
 
     class Meta(SlugRecord.Meta):
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
     def get_absolute_url(self):
         return reverse("frameworks:person-detail", args=[self.slug])

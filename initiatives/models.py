@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization, Region
@@ -20,12 +21,12 @@ from portal.models import (
 
 
 class DialogueKind(models.TextChoices):
-    POLICY_DIALOGUE = "policy_dialogue", "Policy dialogue"
-    CYBER_DIALOGUE = "cyber_dialogue", "Cyber dialogue"
-    WORKING_GROUP = "working_group", "Working group"
-    CONSULTATION = "consultation", "Consultation"
-    COUNCIL = "council", "Council"
-    OTHER = "other", "Other"
+    POLICY_DIALOGUE = "policy_dialogue", _("Policy dialogue")
+    CYBER_DIALOGUE = "cyber_dialogue", _("Cyber dialogue")
+    WORKING_GROUP = "working_group", _("Working group")
+    CONSULTATION = "consultation", _("Consultation")
+    COUNCIL = "council", _("Council")
+    OTHER = "other", _("Other")
 
 
 class Dialogue(SlugRecord, DatedRecord):
@@ -44,19 +45,20 @@ class Dialogue(SlugRecord, DatedRecord):
 
     objects = RecordQuerySet.as_manager()
 
-    link_labels = {"organizations": "Organizations taking part"}
+    link_labels = {"organizations": _("Organizations taking part")}
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
-        pass
+        verbose_name = _("dialogue")
+        verbose_name_plural = _("dialogues")
 
     def get_absolute_url(self):
         return reverse("initiatives:dialogue-detail", args=[self.slug])
 
 
 class MeetingFormat(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    ONLINE = "online", "Online"
-    HYBRID = "hybrid", "Hybrid (in person and online)"
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid (in person and online)")
 
 
 class MeetingQuerySet(RecordQuerySet):
@@ -89,9 +91,11 @@ class Meeting(Record, DatedRecord):
     objects = MeetingQuerySet.as_manager()
 
     link_related = ("dialogue",)
-    link_labels = {"country": "Held in", "agreements": "Agreements made there"}
+    link_labels = {"country": _("Held in"), "agreements": _("Agreements made there")}
 
     class Meta(Record.Meta, DatedRecord.Meta):
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["dialogue", "number", "date_start"]
         constraints = [
             *DatedRecord.Meta.constraints,
@@ -125,18 +129,18 @@ class Meeting(Record, DatedRecord):
 
 
 class AgreementKind(models.TextChoices):
-    MEMORANDUM_OF_COOPERATION = "memorandum_of_cooperation", "Memorandum of cooperation"
-    LETTER_OF_INTENT = "letter_of_intent", "Letter of intent"
-    JOINT_STATEMENT = "joint_statement", "Joint statement"
-    DECLARATION = "declaration", "Declaration"
-    STATEMENT = "statement", "Statement"
-    PRINCIPLES = "principles", "Principles"
-    RECOMMENDATION = "recommendation", "Recommendation"
-    POLICY_FRAMEWORK = "policy_framework", "Policy framework"
-    REPORT = "report", "Report"
-    TRADE_AGREEMENT = "trade_agreement", "Trade agreement"
-    JOINT_MINUTES = "joint_minutes", "Joint minutes"
-    OTHER = "other", "Other"
+    MEMORANDUM_OF_COOPERATION = "memorandum_of_cooperation", _("Memorandum of cooperation")
+    LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+    JOINT_STATEMENT = "joint_statement", _("Joint statement")
+    DECLARATION = "declaration", _("Declaration")
+    STATEMENT = "statement", _("Statement")
+    PRINCIPLES = "principles", _("Principles")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    POLICY_FRAMEWORK = "policy_framework", _("Policy framework")
+    REPORT = "report", _("Report")
+    TRADE_AGREEMENT = "trade_agreement", _("Trade agreement")
+    JOINT_MINUTES = "joint_minutes", _("Joint minutes")
+    OTHER = "other", _("Other")
 
 
 class AgreementQuerySet(RecordQuerySet):
@@ -164,15 +168,16 @@ class Agreement(SlugRecord, DatedRecord):
     objects = AgreementQuerySet.as_manager()
 
     link_labels = {
-        "framework": "Made under",
-        "event": "Made at",
-        "meeting": "Made at the meeting",
-        "initiatives": "Initiatives under it",
-        "statistics": "Numbers stated",
+        "framework": _("Made under"),
+        "event": _("Made at"),
+        "meeting": _("Made at the meeting"),
+        "initiatives": _("Initiatives under it"),
+        "statistics": _("Numbers stated"),
     }
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
-        pass
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
 
     def get_absolute_url(self):
         return reverse("initiatives:agreement-detail", args=[self.slug])
@@ -245,18 +250,18 @@ class AgreementParty(models.Model):
 
 
 class InitiativeKind(models.TextChoices):
-    PROJECT = "project", "Project"
-    DEMONSTRATION = "demonstration", "Demonstration"
-    SURVEY = "survey", "Survey"
-    INVESTMENT = "investment", "Investment"
-    SUPPORT_PROGRAMME = "support_programme", "Support programme"
-    STRATEGY = "strategy", "Strategy"
-    TRAINING = "training", "Training"
-    RESEARCH = "research", "Research and development"
-    MISSION = "mission", "Mission"
-    PLATFORM = "platform", "Platform"
-    POLICY = "policy", "Policy"
-    OTHER = "other", "Other"
+    PROJECT = "project", _("Project")
+    DEMONSTRATION = "demonstration", _("Demonstration")
+    SURVEY = "survey", _("Survey")
+    INVESTMENT = "investment", _("Investment")
+    SUPPORT_PROGRAMME = "support_programme", _("Support programme")
+    STRATEGY = "strategy", _("Strategy")
+    TRAINING = "training", _("Training")
+    RESEARCH = "research", _("Research and development")
+    MISSION = "mission", _("Mission")
+    PLATFORM = "platform", _("Platform")
+    POLICY = "policy", _("Policy")
+    OTHER = "other", _("Other")
 
 
 class Initiative(SlugRecord, DatedRecord):
@@ -274,21 +279,22 @@ class Initiative(SlugRecord, DatedRecord):
 
     objects = RecordQuerySet.as_manager()
 
-    link_labels = {"statistics": "Numbers stated"}
+    link_labels = {"statistics": _("Numbers stated")}
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
-        pass
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
 
     def get_absolute_url(self):
         return reverse("initiatives:initiative-detail", args=[self.slug])
 
 
 class Qualifier(models.TextChoices):
-    EXACT = "exact", "Exactly"
-    ABOUT = "about", "About"
-    MORE_THAN = "more_than", "More than"
-    UP_TO = "up_to", "Up to"
-    AT_LEAST = "at_least", "At least"
+    EXACT = "exact", _("Exactly")
+    ABOUT = "about", _("About")
+    MORE_THAN = "more_than", _("More than")
+    UP_TO = "up_to", _("Up to")
+    AT_LEAST = "at_least", _("At least")
 
 
 class Statistic(SlugRecord, DatedRecord):
@@ -332,6 +338,8 @@ class Statistic(SlugRecord, DatedRecord):
     objects = RecordQuerySet.as_manager()
 
     class Meta(SlugRecord.Meta, DatedRecord.Meta):
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
         constraints = [
             *DatedRecord.Meta.constraints,
             models.CheckConstraint(

@@ -279,7 +279,7 @@ class RecordAdmin(VersionedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     form = RecordAdminForm
     list_display = ["name", "status", "updated_at"]
     list_filter = ["status", "incomplete", "conflicting"]
-    search_fields = ["name", "slug", "aliases", "description"]
+    search_fields = ["name", "name_ja", "slug", "aliases", "description"]
     readonly_fields = ["public_page", "created_at", "updated_at"]
     exclude = ["citations", *DATE_FIELDS]
     actions = [publish, publish_with_linked_drafts, unpublish]
@@ -311,7 +311,7 @@ class RecordAdmin(VersionedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
         return [*super().get_inlines(request, obj), citations_inline(self.model)]
 
     # Fieldsets every kind shares, filled from its own fields.
-    NAME_FIELDS = ["name", "acronym", "code", "slug", "number", "aliases"]
+    NAME_FIELDS = ["name", "name_ja", "acronym", "code", "slug", "number", "aliases"]
     STATUS_FIELDS = ["status", "incomplete", "conflicting", "note", "public_page"]
     STAMP_FIELDS = ["created_at", "updated_at", "base_version"]
 

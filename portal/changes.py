@@ -23,9 +23,10 @@ import json
 import threading
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal import search_index
 from portal.roles import RECORD_APPS
@@ -99,7 +100,14 @@ def _links(value, found):
 
 
 def refresh(keys=None):
-    """Recompute the digests of these (label, pk) records, or of all; log what changed."""
+    """Recompute the digests of these (label, pk) records, or of all; log what changed.
+    In the site's language, whichever page's request made the change: a digest (and the
+    URLs in it) must not depend on it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _refresh(keys)
+
+
+def _refresh(keys):
     from portal.models import Change, ChangeAction, PublicDigest
 
     now = timezone.now()
@@ -219,9 +227,11 @@ def note_change(instance):
         return
     if _is_history(type(instance)) or type(instance)._meta.app_label not in TRACKED_APPS:
         return
-    from portal.models import Change, PublicDigest
+    from portal.models import Change, PublicDigest, SearchEntry
 
-    if isinstance(instance, (Change, PublicDigest)):
+    # Derived from the records, never a change of them: rebuilding the search index
+    # deletes its rows, and noting those would rebuild it again.
+    if isinstance(instance, (Change, PublicDigest, SearchEntry)):
         return
     if getattr(_pending, "keys", None) is None:
         _pending.keys = {}

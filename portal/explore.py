@@ -24,6 +24,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, DateField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Lower, NullIf
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country, Region
 from frameworks.models import Framework
@@ -45,9 +47,9 @@ YEAR_MIN, YEAR_MAX = 1800, 2200
 HOME_COUNTRY = "JP"
 
 ORDERINGS = {
-    "name": "Name",
-    "-date": "Newest first",
-    "date": "Oldest first",
+    "name": _("Name"),
+    "-date": _("Newest first"),
+    "date": _("Oldest first"),
 }
 _ORDER_BY = {
     "name": ("row_sort", "row_kind", "row_pk"),
@@ -55,12 +57,13 @@ _ORDER_BY = {
     "date": ("row_undated", "row_start", "row_sort", "row_kind", "row_pk"),
 }
 
-YEAR_HELP = (
+YEAR_HELP = _(
     "A record counts for every year its date overlaps: a range 2021–2023 counts in 2021, "
     "2022 and 2023, and a fiscal year counts in both calendar years it touches (FY2024, "
     "April 2024 to March 2025, counts in 2024 and 2025). Records without a date are left "
     "out once a year is chosen."
 )
+JAPANS_ROLE = _("Japan's role")
 
 
 @dataclass(frozen=True)
@@ -77,24 +80,26 @@ DIMENSIONS = (
     Dimension(
         "country",
         Country,
-        "Partner country",
-        "Records linked to the country in any way: a party, a participant, the host, a "
-        "member, what a number is about. Japan takes part in nearly everything here, so it "
-        "is not listed among the partners but under “Japan's role”.",
+        _("Partner country"),
+        _(
+            "Records linked to the country in any way: a party, a participant, the host, a "
+            "member, what a number is about. Japan takes part in nearly everything here, so "
+            "it is not listed among the partners but under “Japan's role”."
+        ),
     ),
     Dimension(
         "region",
         Region,
-        "Region",
-        "Choosing a region also chooses the countries the text names in it.",
+        _("Region"),
+        _("Choosing a region also chooses the countries the text names in it."),
     ),
     Dimension(
         "framework",
         Framework,
-        "Framework",
-        "Choosing a framework also chooses the bodies under it (ITU includes ITU-T).",
+        _("Framework"),
+        _("Choosing a framework also chooses the bodies under it (ITU includes ITU-T)."),
     ),
-    Dimension("topic", Topic, "Topic", "Records tagged with the topic."),
+    Dimension("topic", Topic, _("Topic"), _("Records tagged with the topic.")),
 )
 LINK_PARAMS = tuple(dimension.param for dimension in DIMENSIONS)
 LIST_PARAMS = ("kind", *LINK_PARAMS)
@@ -285,9 +290,12 @@ def resolve(param, values, vocabulary):
                     for record in vocabulary.by_lower_name[name].values()
                 }.values()
             )
-        reason = f"No {param} “{value}”."
+        reason = gettext("No %(param)s “%(value)s”.") % {"param": param, "value": value}
         if len(same) > 1 and value.strip().lower() in vocabulary.by_lower_name:
-            reason = f"“{value}” names more than one {param}."
+            reason = gettext("“%(value)s” names more than one %(param)s.") % {
+                "param": param,
+                "value": value,
+            }
         problems.append(
             Problem(
                 param,
@@ -305,11 +313,16 @@ def _year(params, name, problems):
         return None
     value = values[-1].strip()
     if len(values) > 1:
-        problems.append(Problem(name, value, f"Give {name} once."))
+        problems.append(Problem(name, value, gettext("Give %(name)s once.") % {"name": name}))
         return None
     if not is_whole_number(value) or not YEAR_MIN <= int(value) <= YEAR_MAX:
         problems.append(
-            Problem(name, value, f"{name} must be a year from {YEAR_MIN} to {YEAR_MAX}.")
+            Problem(
+                name,
+                value,
+                gettext("%(name)s must be a year from %(min)s to %(max)s.")
+                % {"name": name, "min": YEAR_MIN, "max": YEAR_MAX},
+            )
         )
         return None
     return int(value)
@@ -376,10 +389,10 @@ class Selection:
                 Chosen(param, record.public_id, str(record))
                 for record in self.records.get(param, [])
             ]
-        for param, label in (("year_from", "From"), ("year_to", "To")):
+        for param, label in (("year_from", _("From %(year)s")), ("year_to", _("To %(year)s"))):
             if getattr(self, param) is not None:
                 value = str(getattr(self, param))
-                found.append(Chosen(param, value, f"{label} {value}"))
+                found.append(Chosen(param, value, label % {"year": value}))
         for item in found:
             item.remove_query = self.query(leave_out=(item.param, item.value))
         return found
@@ -397,7 +410,7 @@ def read_params(params, vocabularies, universe=tuple(RECORD_KINDS)):
             Problem(
                 name,
                 ", ".join(values[name]),
-                f"Unknown parameter “{name}”.",
+                gettext("Unknown parameter “%(name)s”.") % {"name": name},
                 [Suggestion(param, param) for param in close],
             )
         )
@@ -405,11 +418,24 @@ def read_params(params, vocabularies, universe=tuple(RECORD_KINDS)):
     for name in LIST_PARAMS:
         given = values.get(name, [])
         if len(given) > MAX_VALUES:
-            problems.append(Problem(name, "", f"At most {MAX_VALUES} values of {name}."))
+            problems.append(
+                Problem(
+                    name,
+                    "",
+                    gettext("At most %(count)s values of %(name)s.")
+                    % {"count": MAX_VALUES, "name": name},
+                )
+            )
             given = []
         too_long = [value for value in given if len(value) > MAX_VALUE_LENGTH]
         for value in too_long:
-            problems.append(Problem(name, value[:40] + "…", f"A {name} is not that long."))
+            problems.append(
+                Problem(
+                    name,
+                    value[:40] + "…",
+                    gettext("A %(name)s is not that long.") % {"name": name},
+                )
+            )
         given = [value for value in given if len(value) <= MAX_VALUE_LENGTH]
         vocabulary = KindVocabulary() if name == "kind" else vocabularies[name]
         chosen, wrong, read = resolve(name, given, vocabulary)
@@ -426,7 +452,8 @@ def read_params(params, vocabularies, universe=tuple(RECORD_KINDS)):
             Problem(
                 "year_to",
                 str(selection.year_to),
-                f"year_to ({selection.year_to}) is before year_from ({selection.year_from}).",
+                gettext("year_to (%(to)s) is before year_from (%(from)s).")
+                % {"to": selection.year_to, "from": selection.year_from},
                 [Suggestion(str(selection.year_from), str(selection.year_from))],
             )
         )
@@ -439,7 +466,7 @@ def read_params(params, vocabularies, universe=tuple(RECORD_KINDS)):
             Problem(
                 "ordering",
                 ordering,
-                f"Cannot sort by “{ordering}”.",
+                gettext("Cannot sort by “%(ordering)s”.") % {"ordering": ordering},
                 [Suggestion(key, label) for key, label in ORDERINGS.items()],
             )
         )
@@ -771,11 +798,13 @@ def _link_facets(selection, vocabularies):
     country.values = [value for value in country.values if value.value != HOME_COUNTRY]
     facets["japan"] = Facet(
         "country",
-        "Japan's role",
-        "Records that name Japan itself as a party, participant, host or member; "
-        "the rest of the portal is about Japan's strategy all the same.",
+        JAPANS_ROLE,
+        gettext(
+            "Records that name Japan itself as a party, participant, host or member; "
+            "the rest of the portal is about Japan's strategy all the same."
+        ),
         [
-            FacetValue(value.value, "Records that name Japan", value.count, value.selected)
+            FacetValue(value.value, gettext("Records that name Japan"), value.count, value.selected)
             for value in home
         ],
     )
@@ -789,7 +818,7 @@ def _kind_facet(selection, counts):
         for name, model in KINDS.items()
         if model in selection.universe and (counts[name] or model in chosen)
     ]
-    return Facet("kind", "Kind of record", "Choose one kind or several.", values)
+    return Facet("kind", gettext("Kind of record"), gettext("Choose one kind or several."), values)
 
 
 # --- the selector ------------------------------------------------------------------------

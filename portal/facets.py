@@ -5,6 +5,10 @@ other filter: the count beside a value is what ticking it would add."""
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import japanese_country_name
 from portal.models import Status
 
 # How many values a facet shows before "show all (N)".
@@ -12,10 +16,10 @@ TOP_VALUES = 6
 
 # (query parameter, heading, the linked record's public id field)
 LINK_FACETS = [
-    ("country", "Country", "code"),
-    ("region", "Region", "slug"),
-    ("framework", "Framework", "slug"),
-    ("topic", "Topic", "slug"),
+    ("country", _("Country"), "code"),
+    ("region", _("Region"), "slug"),
+    ("framework", _("Framework"), "slug"),
+    ("topic", _("Topic"), "slug"),
 ]
 
 
@@ -60,12 +64,17 @@ def link_facet(queryset, paths, id_field):
         if path in ("code", "slug"):
             continue  # the record itself, not a link
         rows = queryset.filter(**{f"{path}__status": Status.PUBLISHED}).values_list(
-            "pk", f"{path}__{id_field}", f"{path}__name"
+            "pk", f"{path}__{id_field}", f"{path}__name", f"{path}__name_ja"
         )
-        for pk, value, name in rows:
+        japanese = get_language() == "ja"
+        for pk, value, name, name_ja in rows:
             members.add((str(value), pk))
+            if japanese and id_field == "code":
+                name = japanese_country_name(value, name_ja)
+            elif japanese and name_ja:
+                name = name_ja
             names[str(value)] = name
-    counts = Counter(value for value, _ in members)
+    counts = Counter(value for value, _pk in members)
     return [(value, names[value], count) for value, count in counts.items()]
 
 
@@ -76,7 +85,7 @@ def link_facet(queryset, paths, id_field):
 def year_facet(queryset):
     counts = Counter()
     rows = queryset.exclude(date_start=None).values_list("pk", "date_start", "date_last")
-    for _, start, last in rows:
+    for _pk, start, last in rows:
         for year in range(start.year, (last or start).year + 1):
             counts[year] += 1
     return [(str(year), str(year), count) for year, count in counts.items()]
@@ -109,31 +118,31 @@ def build_facets(matches_without, filterset_class, params):
             add(param, title, link_facet(matches_without(param).order_by(), paths, id_field))
     if "kind" in filters:
         queryset = matches_without("kind").order_by()
-        add("kind", "Kind", kind_facet(queryset, queryset.model))
+        add("kind", _("Kind"), kind_facet(queryset, queryset.model))
     if "year" in filters:
         queryset = matches_without("year", "year_from", "year_to").order_by()
-        add("year", "Year", year_facet(queryset), sort_by_count=False)
+        add("year", _("Year"), year_facet(queryset), sort_by_count=False)
     return [facet for facet in facets if facet.values]
 
 
 # How a chip names the filter it stands for.
 PARAM_TITLES = {
-    "q": "Words",
-    "country": "Country",
-    "region": "Region",
-    "framework": "Framework",
-    "topic": "Topic",
-    "dialogue": "Dialogue",
-    "kind": "Kind",
-    "year": "Year",
-    "year_from": "From",
-    "year_to": "To",
-    "date_from": "From",
-    "date_to": "Until",
-    "meeting_format": "Format",
-    "qualifier": "Qualifier",
-    "currency": "Currency",
-    "updated_since": "Changed since",
+    "q": _("Words"),
+    "country": _("Country"),
+    "region": _("Region"),
+    "framework": _("Framework"),
+    "topic": _("Topic"),
+    "dialogue": _("Dialogue"),
+    "kind": _("Kind"),
+    "year": _("Year"),
+    "year_from": _("From"),
+    "year_to": _("To"),
+    "date_from": _("From"),
+    "date_to": _("Until"),
+    "meeting_format": _("Format"),
+    "qualifier": _("Qualifier"),
+    "currency": _("Currency"),
+    "updated_since": _("Changed since"),
 }
 
 

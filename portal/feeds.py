@@ -13,6 +13,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
 from frameworks.models import Framework
@@ -25,7 +28,7 @@ FEED_LIMIT = 50
 
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "ict-strategy-portal/changes")
 
-ACTIONS = {ChangeAction.CREATED: "New", ChangeAction.UPDATED: "Changed"}
+ACTIONS = {ChangeAction.CREATED: _("New"), ChangeAction.UPDATED: _("Changed")}
 
 
 def recent_changes(subject=None, limit=FEED_LIMIT):
@@ -68,10 +71,13 @@ class ChangesFeed(Feed):
     """New and changed records across the portal."""
 
     feed_type = Atom1Feed
-    title = "ICT Strategy Portal: new and changed records"
-    subtitle = (
-        "Records of Japan's international ICT strategy, transcribed from the MIC White Paper "
-        f"2025, as they are published or changed; the newest {FEED_LIMIT}."
+    title = _("ICT Strategy Portal: new and changed records")
+    subtitle = format_lazy(
+        _(
+            "Records of Japan's international ICT strategy, transcribed from the MIC White "
+            "Paper 2025, as they are published or changed; the newest {limit}."
+        ),
+        limit=FEED_LIMIT,
     )
 
     def link(self, subject=None):
@@ -85,7 +91,11 @@ class ChangesFeed(Feed):
 
     def item_title(self, item):
         change, record = item
-        return f"{ACTIONS[change.action]}: {record.name} ({record._meta.verbose_name})"
+        return gettext("%(action)s: %(name)s (%(kind)s)") % {
+            "action": ACTIONS[change.action],
+            "name": record.local_name or record.name,
+            "kind": record._meta.verbose_name,
+        }
 
     def item_description(self, item):
         change, record = item
@@ -119,13 +129,15 @@ class SubjectChangesFeed(ChangesFeed):
         return get_object_or_404(self.model.objects.published(), **{lookup: key})
 
     def title(self, subject):
-        return f"ICT Strategy Portal: {subject.name}, new and changed records"
+        return gettext("ICT Strategy Portal: %(name)s, new and changed records") % {
+            "name": subject.local_name or subject.name
+        }
 
     def subtitle(self, subject):
-        return (
-            f"{subject.name} and the records that mention it, as they are published or "
-            f"changed; the newest {FEED_LIMIT}."
-        )
+        return gettext(
+            "%(name)s and the records that mention it, as they are published or changed; the "
+            "newest %(limit)s."
+        ) % {"name": subject.local_name or subject.name, "limit": FEED_LIMIT}
 
 
 class CountryChangesFeed(SubjectChangesFeed):

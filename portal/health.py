@@ -19,8 +19,12 @@ from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+
+from portal.languages import request_language
 
 logger = logging.getLogger("portal.health")
 
@@ -36,17 +40,26 @@ def is_timeout(error):
 def describe(error):
     if is_timeout(error):
         return (
-            "Request took too long",
-            "The database stopped this request after "
-            f"{settings.STATEMENT_TIMEOUT_MS / 1000:g} s. Narrow the query or try again later.",
+            _("Request took too long"),
+            _(
+                "The database stopped this request after %(seconds)s s. Narrow the query or "
+                "try again later."
+            )
+            % {"seconds": f"{settings.STATEMENT_TIMEOUT_MS / 1000:g}"},
         )
     return (
-        "Service unavailable",
-        "The database cannot be reached just now. Please try again in a moment.",
+        _("Service unavailable"),
+        _("The database cannot be reached just now. Please try again in a moment."),
     )
 
 
 def unavailable(request, error):
+    # Outside LocaleMiddleware, which may not have run: the request's language, said here.
+    with translation.override(request_language(request)):
+        return unavailable_response(request, error)
+
+
+def unavailable_response(request, error):
     title, detail = describe(error)
     retry_after = str(settings.RETRY_AFTER)
     if request.path.startswith("/api/"):

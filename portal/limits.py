@@ -12,18 +12,28 @@ import re
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.languages import request_language
 
 FREE_TEXT_PARAMETERS = ("q", "search", "term")
 WORD = re.compile(r"\w+")
 
 
-def free_text_problem(value):
+def free_text_problem(value, name):
     """Why this free text is refused, or None."""
     if len(value) > settings.QUERY_MAX_CHARS:
-        return f"at most {settings.QUERY_MAX_CHARS} characters (this has {len(value)})"
+        return _(
+            "The parameter %(name)s takes at most %(limit)s characters (this has %(count)s)."
+        ) % {"name": name, "limit": settings.QUERY_MAX_CHARS, "count": len(value)}
     words = len(WORD.findall(value))
     if words > settings.QUERY_MAX_WORDS:
-        return f"at most {settings.QUERY_MAX_WORDS} words (this has {words})"
+        return _("The parameter %(name)s takes at most %(limit)s words (this has %(count)s).") % {
+            "name": name,
+            "limit": settings.QUERY_MAX_WORDS,
+            "count": words,
+        }
     return None
 
 
@@ -32,11 +42,13 @@ class FreeTextLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        for name in FREE_TEXT_PARAMETERS:
-            for value in request.GET.getlist(name):
-                problem = free_text_problem(value)
-                if problem:
-                    return self.refuse(request, f"The parameter {name} takes {problem}.")
+        # Before LocaleMiddleware: the request's language, said here.
+        with translation.override(request_language(request)):
+            for name in FREE_TEXT_PARAMETERS:
+                for value in request.GET.getlist(name):
+                    problem = free_text_problem(value, name)
+                    if problem:
+                        return self.refuse(request, problem)
         return self.get_response(request)
 
     def refuse(self, request, detail):

@@ -17,6 +17,7 @@ from functools import cache
 from django.apps import apps
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.text import capfirst
 
 # A hierarchy (a framework under its parent, and so on) is loaded this many levels up.
 HIERARCHY_DEPTH = 4
@@ -184,9 +185,13 @@ def sides(kind) -> tuple[Side, ...]:
 
 
 def _label(end):
+    """Lazy, as `sides()` is cached across requests in every language."""
     if end.many:
-        return str(end.target._meta.verbose_name_plural).capitalize()
-    return str(end.kind._meta.get_field(end.accessor).verbose_name).capitalize()
+        return capfirst(end.target._meta.verbose_name_plural)
+    field = end.kind._meta.get_field(end.accessor)
+    if field.verbose_name == field.name.replace("_", " "):  # not named otherwise: its kind
+        return capfirst(end.target._meta.verbose_name)
+    return capfirst(field.verbose_name)
 
 
 def side(kind, name) -> Side:

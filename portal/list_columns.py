@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils.translation import gettext_lazy as _
 
 from portal.api.fields import html_url
 from portal.links import is_public
@@ -69,12 +70,12 @@ def _desc_nulls_last(name):
     return F(name).desc(nulls_last=True)
 
 
-NAME = Column("name", "Name", lambda record: record, "name", (Lower("name"),))
-DATE = Column("date", "Date", _date, "date", (F("date_start").asc(nulls_last=True),))
+NAME = Column("name", _("Name"), lambda record: record, "name", (Lower("name"),))
+DATE = Column("date", _("Date"), _date, "date", (F("date_start").asc(nulls_last=True),))
 
 
-def _kind(model_label="Kind"):
-    return Column("kind", model_label, _choice("kind"), sort=("kind",))
+def _kind(model_label=None):
+    return Column("kind", model_label or _("Kind"), _choice("kind"), sort=("kind",))
 
 
 def _value(statistic):
@@ -118,24 +119,26 @@ def listings():
     short = Lower(Coalesce(NullIf("acronym", Value("")), "name"))
     parent_short = Lower(Coalesce(NullIf("parent__acronym", Value("")), "parent__name"))
     return {
-        "country": Listing([NAME, Column("code", "Code", _text("code"), sort=("code",))], "name"),
+        "country": Listing(
+            [NAME, Column("code", _("Code"), _text("code"), sort=("code",))], "name"
+        ),
         "region": Listing([NAME, _kind()], "name"),
         "organization": Listing(
             [
                 NAME,
-                Column("acronym", "Acronym", _text("acronym"), sort=(Lower("acronym"),)),
+                Column("acronym", _("Acronym"), _text("acronym"), sort=(Lower("acronym"),)),
                 _kind(),
-                Column("country", "Country", _link("country"), "record", ("country__name",)),
-                Column("parent", "Part of", _link("parent"), "record", ("parent__name",)),
+                Column("country", _("Country"), _link("country"), "record", ("country__name",)),
+                Column("parent", _("Part of"), _link("parent"), "record", ("parent__name",)),
             ],
             "name",
             select=["country", "parent"],
         ),
         "framework": Listing(
             [
-                Column("acronym", "Acronym", _short_name, sort=(short,)),
-                Column("name", "Full name", lambda record: record, "name", (Lower("name"),)),
-                Column("parent", "Part of", _link("parent"), "record", (parent_short,)),
+                Column("acronym", _("Acronym"), _short_name, sort=(short,)),
+                Column("name", _("Full name"), lambda record: record, "name", (Lower("name"),)),
+                Column("parent", _("Part of"), _link("parent"), "record", (parent_short,)),
                 _kind(),
             ],
             # Frameworks are found by their short name (ITU, APEC); few have a date.
@@ -147,8 +150,8 @@ def listings():
                 NAME,
                 DATE,
                 _kind(),
-                Column("framework", "Under", _link("framework"), "record", ("framework__name",)),
-                Column("place", "Place", _text("place"), sort=("place",)),
+                Column("framework", _("Under"), _link("framework"), "record", ("framework__name",)),
+                Column("place", _("Place"), _text("place"), sort=("place",)),
             ],
             "-date",
             select=["framework"],
@@ -158,12 +161,12 @@ def listings():
                 NAME,
                 Column(
                     "organization",
-                    "Affiliation",
+                    _("Affiliation"),
                     _link("organization"),
                     "record",
                     ("organization__name",),
                 ),
-                Column("country", "Country", _link("country"), "record", ("country__name",)),
+                Column("country", _("Country"), _link("country"), "record", ("country__name",)),
             ],
             "name",
             select=["organization", "country"],
@@ -171,7 +174,7 @@ def listings():
         "agreement": Listing(
             [
                 NAME,
-                Column("parties", "Parties", _parties, "records"),
+                Column("parties", _("Parties"), _parties, "records"),
                 DATE,
                 _kind(),
             ],
@@ -186,10 +189,10 @@ def listings():
         "dialogue": Listing(
             [
                 NAME,
-                Column("partners", "Partner", _partners, "records"),
+                Column("partners", _("Partner"), _partners, "records"),
                 Column(
                     "meetings",
-                    "Meetings",
+                    _("Meetings"),
                     _meetings,
                     "number",
                     (F("meeting_count").asc(),),
@@ -197,7 +200,7 @@ def listings():
                 ),
                 Column(
                     "latest",
-                    "Latest meeting",
+                    _("Latest meeting"),
                     _latest_meeting,
                     "meeting",
                     (F("latest_meeting").asc(nulls_last=True),),
@@ -225,9 +228,9 @@ def listings():
         "meeting": Listing(
             [
                 NAME,
-                Column("dialogue", "Dialogue", _link("dialogue"), "record", ("dialogue__name",)),
+                Column("dialogue", _("Dialogue"), _link("dialogue"), "record", ("dialogue__name",)),
                 DATE,
-                Column("place", "Place", _text("place"), sort=("place",)),
+                Column("place", _("Place"), _text("place"), sort=("place",)),
             ],
             "-date",
             select=["dialogue"],
@@ -236,9 +239,9 @@ def listings():
         "statistic": Listing(
             [
                 NAME,
-                Column("value", "Value", _value, "number", ("value",), numeric=True),
-                Column("unit", "Unit", _text("unit"), sort=(Lower("unit"),)),
-                Column("year", "Year", _date, "date", (F("date_start").asc(nulls_last=True),)),
+                Column("value", _("Value"), _value, "number", ("value",), numeric=True),
+                Column("unit", _("Unit"), _text("unit"), sort=(Lower("unit"),)),
+                Column("year", _("Year"), _date, "date", (F("date_start").asc(nulls_last=True),)),
             ],
             "-year",
         ),
@@ -246,8 +249,8 @@ def listings():
         "source": Listing([NAME, _kind()], "name"),
         "figure": Listing(
             [
-                Column("number", "Figure", _text("number"), sort=("number",)),
-                Column("name", "Title", lambda record: record, "name", (Lower("name"),)),
+                Column("number", _("Figure"), _text("number"), sort=("number",)),
+                Column("name", _("Title"), lambda record: record, "name", (Lower("name"),)),
             ],
             "number",
         ),

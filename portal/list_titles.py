@@ -5,6 +5,10 @@ values, which hold the linked records the form already fetched to validate them:
 them costs no query.
 """
 
+from django.conf import settings
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
+
 # How a list of each kind says "linked to this country" (default: "with").
 COUNTRY_WORDS = {
     "event": "involving",
@@ -37,6 +41,8 @@ CHOICES = ["kind", "format", "qualifier", "currency"]
 
 def list_title(model, form):
     """The page title for a list of `model` filtered by a valid filter `form`."""
+    if get_language() != settings.LANGUAGE_CODE:
+        return listed_title(model, form)
     kind = model._meta.model_name
     title = str(model._meta.verbose_name_plural).capitalize()
     data = form.cleaned_data
@@ -65,6 +71,39 @@ def list_title(model, form):
             value = value.isoformat()
         title += f" {words} {value}"
     return title
+
+
+def listed_title(model, form):
+    """The title in another language: word order differs, so the kind, then each filter by
+    its chip's name ("協定（国：ベトナム、年：2024）")."""
+    from portal.facets import PARAM_TITLES
+
+    data = form.cleaned_data
+    parts = []
+    for name in [*CHOICES, *(name for name, _words in PHRASES)]:
+        value = data.get(name)
+        if name in CHOICES:
+            value = [str(dict(form.fields[name].choices).get(v, v)) for v in _values(value)]
+        elif _is_many(value):
+            value = [str(item) for item in value]
+        elif name == "updated_since" and value:
+            value = value.isoformat()
+        values = value if isinstance(value, list) else [] if value in (None, "") else [value]
+        if values:
+            parts.append(
+                gettext("%(filter)s: %(value)s")
+                % {
+                    "filter": PARAM_TITLES.get(name, name),
+                    "value": gettext(" or ").join(map(str, values)),
+                }
+            )
+    title = capfirst(model._meta.verbose_name_plural)
+    if not parts:
+        return str(title)
+    return gettext("%(kinds)s (%(filters)s)") % {
+        "kinds": title,
+        "filters": gettext(", ").join(parts),
+    }
 
 
 def _is_many(value):

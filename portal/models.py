@@ -12,6 +12,8 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.history import HistoricalVersion, apply_state, version_state
@@ -22,8 +24,8 @@ from portal.source_text import load_source, normalize
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class DatePrecision(models.TextChoices):
@@ -145,6 +147,14 @@ class Record(Versioned, models.Model):
     """Fields every transcribed record has: names, status, flags and timestamps."""
 
     name = models.CharField(max_length=300)
+    # Entered by staff only, never by the fixtures or a machine: the source is in English.
+    name_ja = models.CharField(
+        "Japanese name",
+        max_length=300,
+        blank=True,
+        help_text="Optional: the name in Japanese, shown on Japanese pages beside the name "
+        "as the source states it. Leave empty rather than guess.",
+    )
     aliases = models.JSONField(
         default=list, blank=True, help_text="Other names the source uses, as a JSON list."
     )
@@ -185,7 +195,12 @@ class Record(Versioned, models.Model):
         permissions = [("publish_record", "Can publish, unpublish and revert")]
 
     def __str__(self):
-        return self.name
+        return self.local_name or self.name
+
+    @property
+    def local_name(self):
+        """The Japanese name staff entered, on Japanese pages; empty otherwise."""
+        return self.name_ja if get_language() == "ja" else ""
 
     @classmethod
     def restore_deleted(cls, deletion, user=None):
@@ -317,14 +332,15 @@ class Topic(SlugRecord):
     objects = RecordQuerySet.as_manager()
 
     link_labels = {
-        "parent": "Part of",
-        "children": "Narrower topics",
-        "statistics": "Numbers about it",
-        "tagged_statistics": "Numbers stated",
+        "parent": _("Part of"),
+        "children": _("Narrower topics"),
+        "statistics": _("Numbers about it"),
+        "tagged_statistics": _("Numbers stated"),
     }
 
     class Meta(SlugRecord.Meta):
-        pass
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
     def get_absolute_url(self):
         return reverse("portal:topic-detail", args=[self.slug])
@@ -335,8 +351,8 @@ class Topic(SlugRecord):
 
 
 class SourceKind(models.TextChoices):
-    DOCUMENT = "document", "Document"
-    FOOTNOTE = "footnote", "Footnote"
+    DOCUMENT = "document", _("Document")
+    FOOTNOTE = "footnote", _("Footnote")
 
 
 class Source(SlugRecord):
@@ -368,9 +384,11 @@ class Source(SlugRecord):
 
     objects = RecordQuerySet.as_manager()
 
-    link_labels = {"document": "In"}
+    link_labels = {"document": _("In")}
 
     class Meta(SlugRecord.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["kind", "slug"]
         constraints = [
             models.UniqueConstraint(
@@ -496,6 +514,8 @@ class Figure(SlugRecord):
     objects = RecordQuerySet.as_manager()
 
     class Meta(SlugRecord.Meta):
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
         ordering = ["slug"]
 
     def get_absolute_url(self):
@@ -554,9 +574,9 @@ class Change(models.Model):
 
 
 class RevisionStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class PendingRevisionQuerySet(models.QuerySet):
@@ -649,6 +669,9 @@ class SearchEntry(models.Model):
     record_pk = models.BigIntegerField()
     public_id = models.CharField(max_length=300)
     title = models.CharField(max_length=300, help_text="The record as a page names it.")
+    title_ja = models.CharField(
+        max_length=300, blank=True, help_text="The record as a Japanese page names it, if apart."
+    )
     path = models.CharField(max_length=400, help_text="The record's page.")
     api_path = models.CharField(max_length=400, help_text="The record in the API.")
     # The four texts, by weight: A names, B linked records' names, C description, D quotes.
@@ -661,6 +684,8 @@ class SearchEntry(models.Model):
     year_first = models.SmallIntegerField(null=True)
     year_last = models.SmallIntegerField(null=True)
     date_label = models.CharField(max_length=60, blank=True)
+    # The date at its precision ("2024-04", "FY2023"): a page labels it in its language.
+    date_iso = models.CharField(max_length=30, blank=True)
     date_start = models.DateField(null=True)
 
     class Meta:

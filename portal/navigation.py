@@ -4,19 +4,25 @@ the section the reader is in marked, and the way back up from every page."""
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from portal.links import HIERARCHY_DEPTH
 from portal.record_kinds import RECORD_KINDS
 
 # How the menu groups the kinds, by model name; every kind appears once.
 KIND_GROUPS = [
-    ("Places", ["country", "region"]),
-    ("Bodies and people", ["framework", "organization", "person"]),
-    ("Cooperation", ["agreement", "dialogue", "meeting", "initiative", "event"]),
-    ("Evidence", ["statistic", "topic", "figure", "source"]),
+    (_("Places"), ["country", "region"]),
+    (_("Bodies and people"), ["framework", "organization", "person"]),
+    (_("Cooperation"), ["agreement", "dialogue", "meeting", "initiative", "event"]),
+    (_("Evidence"), ["statistic", "topic", "figure", "source"]),
 ]
 # Views across the kinds, by URL name.
-TOOLS = [("Explore", "explore"), ("Timeline", "timeline"), ("Map", "map"), ("API", "v1:docs")]
+TOOLS = [
+    (_("Explore"), "explore"),
+    (_("Timeline"), "timeline"),
+    (_("Map"), "map"),
+    (_("API"), "v1:docs"),
+]
 
 
 @dataclass
@@ -38,7 +44,7 @@ def menu(path: str) -> list[tuple[str, list[MenuItem]]]:
     """The menu groups, with the item whose URL the path is under marked current."""
     kinds = {model._meta.model_name: model for model in RECORD_KINDS}
     groups = [(title, [kind_item(kinds[name]) for name in names]) for title, names in KIND_GROUPS]
-    groups.append(("Tools", [MenuItem(label, reverse(name)) for label, name in TOOLS]))
+    groups.append((_("Tools"), [MenuItem(label, reverse(name)) for label, name in TOOLS]))
     items = [item for _, group in groups for item in group]
     under = [item for item in items if path.startswith(item.url)]
     if under:
@@ -50,7 +56,7 @@ def ancestors(record) -> list:
     """The records above this one, top first: a framework's parents, a meeting's dialogue."""
     found = []
     current = record
-    for _ in range(HIERARCHY_DEPTH):
+    for _step in range(HIERARCHY_DEPTH):
         parent = getattr(current, "parent", None) or next(
             (getattr(current, name) for name in getattr(current, "link_related", ())), None
         )
@@ -62,7 +68,7 @@ def ancestors(record) -> list:
 
 
 def home() -> MenuItem:
-    return MenuItem("Home", reverse("home"))
+    return MenuItem(_("Home"), reverse("home"))
 
 
 def record_breadcrumbs(record) -> list[MenuItem]:

@@ -5,7 +5,8 @@ The white paper says "2021", "April 2024", "December 24, 2024", "FY2023" or
 period it starts in, the first day of the period it ends in (for a range) and
 the precision. It never invents a finer date than the text states.
 
-Pure Python, so the fixture checker can use it without Django.
+Pure Python, so the fixture checker can use it without Django; a label follows Django's
+active language when Django is set up ("April 2024", "2024年4月").
 """
 
 import calendar
@@ -27,6 +28,15 @@ _PATTERNS = {
     YEAR: re.compile(r"^(\d{4})$"),
     FISCAL_YEAR: re.compile(r"^FY(\d{4})$"),
 }
+
+
+def _active_language() -> str:
+    try:
+        from django.conf import settings
+        from django.utils.translation import get_language
+    except ImportError:
+        return "en"
+    return (get_language() or "en") if settings.configured else "en"
 
 
 class InvalidDate(ValueError):
@@ -141,8 +151,12 @@ class DateSpan:
             return f"{MONTH_NAMES[value.month - 1]} {value.year}"
         return self._iso_one(value)
 
-    def label(self) -> str:
-        """How a person reads it: "6–7 February 2024", "April 2024", "FY2023"."""
+    def label(self, language: str | None = None) -> str:
+        """How a person reads it, in the active language (or `language`): "6–7 February
+        2024", "April 2024", "FY2023"; in Japanese "2024年2月6日～7日", "2024年4月",
+        "2023年度" (Western years: the text gives no era)."""
+        if (language or _active_language()) == "ja":
+            return self._label_ja()
         if self.end is None or self.end == self.start:
             return self._label_one(self.start)
         start, end = self.start, self.end
@@ -153,6 +167,24 @@ class DateSpan:
         if self.precision in (YEAR, FISCAL_YEAR):
             return f"{self._label_one(start)}–{self._label_one(end)}"
         return f"{self._label_one(start)} – {self._label_one(end)}"
+
+    def _label_one_ja(self, value: date, after: date | None = None) -> str:
+        """One end in Japanese; the end of a range leaves out the year (and month) it
+        shares with the start: "2024年2月6日～7日"."""
+        year = "" if after and after.year == value.year else f"{value.year}年"
+        if self.precision == DAY:
+            month = "" if not year and after.month == value.month else f"{value.month}月"
+            return f"{year}{month}{value.day}日"
+        if self.precision == MONTH:
+            return f"{year}{value.month}月"
+        if self.precision == FISCAL_YEAR:
+            return f"{value.year}年度"
+        return f"{value.year}年"
+
+    def _label_ja(self) -> str:
+        if self.end is None or self.end == self.start:
+            return self._label_one_ja(self.start)
+        return f"{self._label_one_ja(self.start)}～{self._label_one_ja(self.end, self.start)}"
 
     def __str__(self):
         return self.iso()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from frameworks.models import Framework
 from portal.explore import HOME_COUNTRY, explore
@@ -203,7 +204,11 @@ def find_subject(value):
     framework = Framework.objects.published().filter(slug=value).first()
     if framework is not None:
         return "framework", framework
-    raise CompareError(f"No country or framework “{value}”: give an ISO code or a slug.", 404)
+    raise CompareError(
+        gettext("No country or framework “%(value)s”: give an ISO code or a slug.")
+        % {"value": value},
+        404,
+    )
 
 
 def compare_side(param, record, chronology_kinds):
@@ -245,24 +250,27 @@ class Comparison:
 
     @property
     def related_title(self):
-        return "Frameworks" if self.a.param == "country" else "Members"
+        return gettext("Frameworks") if self.a.param == "country" else gettext("Members")
 
 
 def compare(a_value, b_value, chronology_kinds) -> Comparison:
     """Two countries or two frameworks side by side; CompareError for an unknown id (404)
     or a pair that cannot be compared (400)."""
     if not a_value or not b_value:
-        raise CompareError("Give two records to compare: a and b.", 400)
+        raise CompareError(gettext("Give two records to compare: a and b."), 400)
     (a_param, a_record), (b_param, b_record) = find_subject(a_value), find_subject(b_value)
     if a_param != b_param:
         raise CompareError(
-            f"Compare two countries or two frameworks: “{a_record}” is a {a_param}, "
-            f"“{b_record}” a {b_param}.",
+            gettext(
+                "Compare two countries or two frameworks: “%(a)s” is a %(a_kind)s, “%(b)s” a "
+                "%(b_kind)s."
+            )
+            % {"a": a_record, "a_kind": a_param, "b": b_record, "b_kind": b_param},
             400,
         )
     if a_record.pk == b_record.pk:
         plural = type(a_record)._meta.verbose_name_plural
-        raise CompareError(f"Choose two different {plural}.", 400)
+        raise CompareError(gettext("Choose two different %(kinds)s.") % {"kinds": plural}, 400)
     a = compare_side(a_param, a_record, chronology_kinds)
     b = compare_side(b_param, b_record, chronology_kinds)
     labels = {}

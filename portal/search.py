@@ -19,6 +19,10 @@ from pathlib import Path
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from portal.languages import path_in
+from portal.partial_dates import DateSpan
 
 SYNONYMS_FILE = Path(__file__).with_name("search_synonyms.txt")
 TOKEN = re.compile(r"[^\W_]+")
@@ -501,7 +505,6 @@ def search(*, query, page=1, page_size=PAGE_SIZE, filters=None, request=None) ->
     )
 
 
-@cache
 def _kind_labels():
     from portal.search_index import searchable_models
 
@@ -523,9 +526,12 @@ def _facets(rows, filters):
         if filters.keeps(row, leave_out="year") and row[3] is not None:
             years.update(range(row[3], row[4] + 1))
     labels = _kind_labels()
-    country_names = dict(
-        Country.objects.published().filter(code__in=list(countries)).values_list("code", "name")
-    )
+    country_names = {
+        country.code: str(country)
+        for country in Country.objects.published()
+        .filter(code__in=list(countries))
+        .only("code", "name", "name_ja")
+    }
     return {
         "kind": [
             FacetValue(kind, labels.get(kind, kind), count, kind in filters.kinds)
@@ -546,16 +552,20 @@ def _hit(entry, score, words, request):
     def absolute(path):
         return request.build_absolute_uri(path) if request else path
 
+    # The entry is stored in English; a page in another language names, dates and links
+    # the record in its own.
+    language = get_language()
+    japanese = language == "ja"
     return Hit(
         type=entry.kind,
         id=entry.public_id,
-        name=entry.title,
+        name=(japanese and entry.title_ja) or entry.title,
         url=absolute(entry.api_path),
-        html_url=absolute(entry.path),
+        html_url=absolute(path_in(language, entry.path)),
         snippet=snippet_for(entry, words),
         score=round(score, 6),
         kind_label=_kind_labels().get(entry.kind, entry.kind),
-        date=entry.date_label,
+        date=DateSpan.parse(entry.date_iso).label() if entry.date_iso else entry.date_label,
         entry=entry,
     )
 

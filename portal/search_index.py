@@ -10,7 +10,9 @@ fixture loader); `rebuild()` (manage.py rebuild_search_index) redoes all of it.
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from portal.links import sides
 
@@ -24,8 +26,21 @@ def searchable_models():
     return RECORD_KINDS
 
 
+def _japanese_name(record):
+    """The name a Japanese page gives the record (a title staff entered, a country's CLDR
+    name), or "" when it is the source's."""
+    with translation.override("ja"):
+        return record.local_name
+
+
 def _names(record):
-    names = [record.name, getattr(record, "acronym", ""), str(record), *record.aliases]
+    names = [
+        record.name,
+        getattr(record, "acronym", ""),
+        str(record),
+        _japanese_name(record),
+        *record.aliases,
+    ]
     seen = []
     for name in names:
         if isinstance(name, str) and name and name not in seen:
@@ -56,6 +71,7 @@ def entry_for(record):
         record_pk=record.pk,
         public_id=record.public_id,
         title=str(record)[:300],
+        title_ja=_japanese_name(record)[:300],
         path=record.get_absolute_url(),
         api_path=api_url(record, None),
         names="\n".join(_names(record)),
@@ -66,6 +82,7 @@ def entry_for(record):
         year_first=span.start.year if span else None,
         year_last=last.year if last else None,
         date_label=span.label() if span else "",
+        date_iso=span.iso() if span else "",
         date_start=span.start if span else None,
     )
 
@@ -81,7 +98,8 @@ def update(keys=None):
         wanted = defaultdict(set)
         for label, pk in keys:
             wanted[label].add(pk)
-    with transaction.atomic():
+    # Stored in the site's language, whichever page's request made the change.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         for model in searchable_models():
             label, kind = model._meta.label, model._meta.model_name
             if wanted is not None and label not in wanted:

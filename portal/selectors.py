@@ -6,6 +6,7 @@ from itertools import groupby
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.search import Filters, Hit, search
 
@@ -30,7 +31,7 @@ class TimelineEntry:
     upcoming: bool = False
 
 
-TIMELINE_ORDERINGS = {"date": "Oldest first", "-date": "Newest first"}
+TIMELINE_ORDERINGS = {"date": _("Oldest first"), "-date": _("Newest first")}
 
 
 def _timeline_params(params, newest_first):

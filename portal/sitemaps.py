@@ -4,6 +4,12 @@ from portal.record_kinds import RECORD_KINDS
 
 
 class RecordSitemap(Sitemap):
+    # Each record in every language, each entry naming the others (hreflang) and English as
+    # the default.
+    i18n = True
+    alternates = True
+    x_default = True
+
     def __init__(self, model):
         self.model = model
 

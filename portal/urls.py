@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -7,7 +8,8 @@ from django.views.generic import TemplateView
 from portal import feeds, health, views
 from portal.sitemaps import SITEMAPS
 
-urlpatterns = [
+# The pages, in English at their unprefixed URLs and in Japanese under /ja/ (portal/languages.py).
+pages = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
@@ -22,6 +24,9 @@ urlpatterns = [
     path("", include("countries.urls")),
     path("", include("frameworks.urls")),
     path("", include("initiatives.urls")),
+]
+urlpatterns = [
+    *i18n_patterns(*pages, prefix_default_language=False),
     path("api/v1/", include("portal.api.v1")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from portal import search
@@ -79,7 +81,10 @@ class RecordListView(ListView):
         self.download = request.GET.get("format", "")
         if self.download and self.download not in DOWNLOADS:
             if not self.is_format_filter(self.download):
-                self.problems["format"] = [f"No download as “{self.download}”; choose csv or json."]
+                self.problems["format"] = [
+                    gettext("No download as “%(format)s”; choose csv or json.")
+                    % {"format": self.download}
+                ]
             self.download = ""
         self.tree = request.GET.get("view") == "tree" and self.has_tree()
 
@@ -101,8 +106,11 @@ class RecordListView(ListView):
         if column is None or not column.sort:
             known = [c.key for c in self.listing.columns if c.sort]
             self.problems["ordering"] = [
-                f"Cannot sort by “{value}”. Sort by one of: {', '.join(known)} "
-                "(with a leading - for the reverse order)."
+                gettext(
+                    "Cannot sort by “%(value)s”. Sort by one of: %(known)s (with a leading - "
+                    "for the reverse order)."
+                )
+                % {"value": value, "known": ", ".join(known)}
             ]
             value = self.listing.default
         return value
@@ -114,7 +122,8 @@ class RecordListView(ListView):
         if value.isdigit() and int(value) in PAGE_SIZES:
             return int(value)
         self.problems["page_size"] = [
-            f"Show {', '.join(map(str, PAGE_SIZES))} records a page, not “{value}”."
+            gettext("Show %(sizes)s records a page, not “%(value)s”.")
+            % {"sizes": ", ".join(map(str, PAGE_SIZES)), "value": value}
         ]
         return PAGE_SIZE
 
@@ -425,9 +434,9 @@ class SearchView(TemplateView):
         )
         if results:
             context["facet_groups"] = [
-                ("Kind", results.facets["kind"]),
-                ("Country", results.facets["country"]),
-                ("Year", results.facets["year"]),
+                (_("Kind"), results.facets["kind"]),
+                (_("Country"), results.facets["country"]),
+                (_("Year"), results.facets["year"]),
             ]
             context["filtered"] = read.filters.active
             context["downloads"] = [

@@ -14,10 +14,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from frameworks.models import Event
 from initiatives.models import Agreement, Dialogue, Initiative, Meeting
-from portal.explore import HOME_COUNTRY, explore
+from portal.explore import HOME_COUNTRY, JAPANS_ROLE, explore
 
 MAP_DATA = settings.BASE_DIR / "static" / "vendor" / "svg-maps-world" / "world-simplified.json"
 # (lowest count, CSS class) from the top down; colours in portal.css keep text contrast.
@@ -49,9 +50,8 @@ def map_context(params):
     counted country links to the explore view that lists exactly what its count counts."""
     exploration = explore(params=params, kinds=MAP_KINDS, rows=False)
     selection = exploration.selection
-    facets = {facet.title: facet for facet in exploration.facets}
     partners = next(facet for facet in exploration.facets if facet.param == "country")
-    japan_facet = facets["Japan's role"]
+    japan_facet = next(facet for facet in exploration.facets if facet.title == JAPANS_ROLE)
     # The explore view shows every kind unless told which: name the map's kinds.
     # A chosen country would narrow every country's link to itself; each link names its own.
     base = selection.query_items(leave_out="country")
@@ -69,7 +69,9 @@ def map_context(params):
     ]
     places.sort(key=lambda place: (-place.count, place.name))
     japan_count = japan_facet.values[0].count if japan_facet.values else 0
-    japan = Place(HOME_COUNTRY, "Japan", japan_count, link(HOME_COUNTRY) if japan_count else None)
+    japan = Place(
+        HOME_COUNTRY, gettext("Japan"), japan_count, link(HOME_COUNTRY) if japan_count else None
+    )
     shapes = []
     for location in outlines()["locations"]:
         code = location["id"].upper()

@@ -1,10 +1,20 @@
 import pytest
 from django.apps import apps
+from django.conf import settings as dj_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from portal.roles import ROLES, sync_role_groups
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in English, as a fresh process does: LocaleMiddleware activates a
+    language for each request and leaves it active in the thread after, so a test's
+    /ja/ request would otherwise name the next test's URLs in Japanese."""
+    translation.activate(dj_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -36,8 +36,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
-from django.utils.translation import get_language_from_request
 
+from portal.languages import request_language
 from portal.serving.models import DataVersion
 
 VERSION_KEY = "portal:data-version"
@@ -153,7 +153,7 @@ def _request_key(request) -> str | None:
         meta.get("QUERY_STRING", ""),
         meta.get("HTTP_ACCEPT", ""),
         "gzip" if "gzip" in meta.get("HTTP_ACCEPT_ENCODING", "") else "",
-        get_language_from_request(request),
+        request_language(request),
         # Record pages give today's date as a citation's access date (includes/cite.html).
         timezone.localdate().isoformat(),
     ]

@@ -3,7 +3,8 @@
 import re
 
 from django import template
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 register = template.Library()
 
@@ -41,7 +42,9 @@ def cite_record(context, record):
     request = context["request"]
     url = request.build_absolute_uri(record.get_absolute_url())
     today = timezone.localdate()
-    kind = record._meta.verbose_name
+    # A reference in English, the language of the records, whichever page shows it.
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(record._meta.verbose_name)
     updated = timezone.localtime(record.updated_at).date() if record.updated_at else None
     plain = f"“{record.name}” ({kind}). {PORTAL}. Transcribed from {TRANSCRIBED_FROM}."
     if updated:

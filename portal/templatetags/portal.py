@@ -3,7 +3,7 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
-from portal import navigation
+from portal import languages, navigation
 from portal.api.fields import api_url as record_api_url
 from portal.search import highlight_words, parse
 from portal.source_text import load_source
@@ -98,3 +98,9 @@ def breadcrumbs(current, record=None):
     """Home, then the record's list and ancestors when there is a record, then `current`."""
     crumbs = navigation.record_breadcrumbs(record) if record else [navigation.home()]
     return {"crumbs": crumbs, "current": current}
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """This page in every language: the switcher and the hreflang links."""
+    return languages.alternates(context["request"])

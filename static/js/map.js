@@ -45,16 +45,18 @@
     var controls = document.createElement("div");
     controls.className = "map-controls";
     controls.setAttribute("role", "group");
-    controls.setAttribute("aria-label", "Zoom and pan the map");
+    // The words come from the page (data-label-*), in its language.
+    var words = figure.dataset;
+    controls.setAttribute("aria-label", words.labelControls || "Zoom and pan the map");
     // Visible words, so a button's name is what it says (speech input, WCAG 2.5.3).
     [
-      ["Zoom in", function () { zoom(0.5); }],
-      ["Zoom out", function () { zoom(2); }],
-      ["Pan left", function () { pan(-0.25, 0); }],
-      ["Pan right", function () { pan(0.25, 0); }],
-      ["Pan up", function () { pan(0, -0.25); }],
-      ["Pan down", function () { pan(0, 0.25); }],
-      ["Show the whole world", function () { box = full.slice(); apply(); }],
+      [words.labelZoomIn || "Zoom in", function () { zoom(0.5); }],
+      [words.labelZoomOut || "Zoom out", function () { zoom(2); }],
+      [words.labelPanLeft || "Pan left", function () { pan(-0.25, 0); }],
+      [words.labelPanRight || "Pan right", function () { pan(0.25, 0); }],
+      [words.labelPanUp || "Pan up", function () { pan(0, -0.25); }],
+      [words.labelPanDown || "Pan down", function () { pan(0, 0.25); }],
+      [words.labelWhole || "Show the whole world", function () { box = full.slice(); apply(); }],
     ].forEach(function (spec) {
       var button = document.createElement("button");
       button.type = "button";

@@ -3,7 +3,9 @@
 import pytest
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
+
+from portal.urls import urlpatterns as site_urlpatterns
 
 PROBLEM = "application/problem+json"
 
@@ -63,7 +65,7 @@ def unavailable(request):
 urlpatterns = [
     path("api/v1/broken/", broken),
     path("api/v1/unavailable/", unavailable),
-    path("", include("portal.urls")),
+    *site_urlpatterns,  # i18n_patterns cannot be include()d: the site's list, as it is
 ]
 
 

@@ -1,5 +1,6 @@
-"""Every kind of page, in a desktop and a phone browser: no axe violation of any impact, no
-horizontal scroll on a phone, and screenshots of the pages a reader meets first.
+"""Every kind of page, in English and in Japanese, in a desktop and a phone browser: no axe
+violation of any impact, no horizontal scroll on a phone, and screenshots of the pages a
+reader meets first.
 
 Screenshots go to test-artifacts/screenshots/<SCREENSHOT_SET>/ (default "after"): CI keeps
 them as artifacts; SCREENSHOT_SET=before was run once on the code before the redesign.
@@ -18,14 +19,16 @@ PHONE = {"width": 375, "height": 812}
 
 
 def one_page_of_every_kind():
-    """Home, every list, one published record of every kind, and the cross-kind views."""
+    """Home, every list, one published record of every kind, and the cross-kind views, each
+    in English and in Japanese (/ja/)."""
     paths = ["/", "/search/?q=ITU", "/explore/", "/timeline/", "/map/"]
     for model in RECORD_KINDS:
         record = model.objects.published().order_by("pk").first()
         assert record is not None, f"The fixtures hold no published {model.__name__}."
         paths.append(list_url(model))
         paths.append(record.get_absolute_url())
-    return list(dict.fromkeys(paths))
+    paths = list(dict.fromkeys(paths))
+    return [*paths, *(f"/ja{path}" for path in paths)]
 
 
 @pytest.fixture

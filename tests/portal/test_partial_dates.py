@@ -47,3 +47,33 @@ def test_a_month_covers_its_last_day():
 def test_bad_dates_are_refused_with_a_reason(text, message):
     with pytest.raises(InvalidDate, match=message):
         DateSpan.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "japanese"),
+    [
+        ("2024", "2024年"),
+        ("FY2024", "2024年度"),
+        ("2024-04", "2024年4月"),
+        ("2024-04-01", "2024年4月1日"),
+        ("2024-02-06/2024-02-07", "2024年2月6日～7日"),
+        ("2024-02-27/2024-03-01", "2024年2月27日～3月1日"),
+        ("2024-12-30/2025-01-02", "2024年12月30日～2025年1月2日"),
+        ("2024-04/2024-06", "2024年4月～6月"),
+        ("2024-11/2025-02", "2024年11月～2025年2月"),
+        ("2021/2023", "2021年～2023年"),
+        ("FY2023/FY2025", "2023年度～2025年度"),
+    ],
+)
+def test_a_japanese_label_keeps_the_precision_in_year_month_day_order(text, japanese):
+    assert DateSpan.parse(text).label("ja") == japanese
+
+
+def test_the_label_follows_the_active_language():
+    from django.utils import translation
+
+    span = DateSpan.parse("2024-04")
+    with translation.override("ja"):
+        assert span.label() == "2024年4月"
+    with translation.override("en"):
+        assert span.label() == "April 2024"
