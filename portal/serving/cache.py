@@ -189,7 +189,7 @@ def _lookup(key, window):
     store = caches["responses"]
     if using_redis():
         if window is None:
-            found, count = store.get_many([VERSION_KEY, key]), None
+            found, count = store.get_many_and_count([VERSION_KEY, key])
         else:
             counter_key = caches["default"].make_and_validate_key(window.key)
             found, count = store.get_many_and_count([VERSION_KEY, key], counter_key, window.timeout)

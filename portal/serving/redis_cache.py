@@ -1,5 +1,5 @@
-"""Django's Redis cache with one redis-py client per connection pool, and counting that
-costs no round trip of its own.
+"""Django's Redis cache with one redis-py client per connection pool, and the response
+cache's and rate limit's commands sent in one round trip each.
 
 Django's client builds a new `redis.Redis` for every call; with redis-py 8 that object
 (its table of response callbacks) cost more than the round trip itself. A `redis.Redis`
@@ -22,17 +22,31 @@ class RedisCacheClient(redis.RedisCacheClient):
         return client
 
     def count(self, key, timeout):
-        pipeline = self.get_client(key, write=True).pipeline(transaction=False)
-        pipeline.set(key, 0, ex=timeout, nx=True)
-        pipeline.incr(key)
-        return pipeline.execute()[1]
+        return self.round_trip(("SET", key, 0, "EX", timeout, "NX"), ("INCR", key))[1]
+
+    def round_trip(self, *commands):
+        """The replies to these commands, sent together on one pooled connection. The
+        response cache's hit path: redis-py's client and pipeline layers (retries, event
+        hooks, metrics) cost more than the round trip itself."""
+        pool = self._get_connection_pool(True)
+        connection = pool.get_connection()
+        try:
+            connection.send_packed_command(connection.pack_commands(commands))
+            return [connection.read_response() for _ in commands]
+        except BaseException:
+            connection.disconnect()  # never hand back a connection with replies unread
+            raise
+        finally:
+            pool.release(connection)
 
     def get_many_and_count(self, keys, counter_key, timeout):
-        pipeline = self.get_client(None, write=True).pipeline(transaction=False)
-        pipeline.set(counter_key, 0, ex=timeout, nx=True)
-        pipeline.incr(counter_key)
-        pipeline.mget(keys)
-        _, count, values = pipeline.execute()
+        if counter_key is None:
+            (values,) = self.round_trip(("MGET", *keys))
+            count = None
+        else:
+            _, count, values = self.round_trip(
+                ("SET", counter_key, 0, "EX", timeout, "NX"), ("INCR", counter_key), ("MGET", *keys)
+            )
         loads = self._serializer.loads
         return {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}, count
 
@@ -48,10 +62,11 @@ class RedisCache(redis.RedisCache):
         key = self.make_and_validate_key(key)
         return self._cache.count(key, self.get_backend_timeout(timeout))
 
-    def get_many_and_count(self, keys, counter_key, timeout):
-        """get_many(keys) and count(counter_key, timeout), in one round trip: (found, count).
-        counter_key is a whole key, as the cache that owns the counter made it, on the
-        same Redis server (settings.REDIS_URL serves every cache)."""
+    def get_many_and_count(self, keys, counter_key=None, timeout=None):
+        """get_many(keys) and, with a counter_key, count(counter_key, timeout), in one round
+        trip: (found, count or None). counter_key is a whole key, as the cache that owns
+        the counter made it, on the same Redis server (settings.REDIS_URL serves every
+        cache)."""
         key_map = {self.make_and_validate_key(key): key for key in keys}
         found, count = self._cache.get_many_and_count(
             list(key_map), counter_key, self.get_backend_timeout(timeout)
