@@ -122,9 +122,7 @@ def test_a_long_facet_shows_its_top_values_and_the_rest_under_show_all(client):
     assert '<details class="filters-disclosure">' in page  # folds on a phone
 
 
-def test_a_facet_lists_at_most_its_most_frequent_values_and_every_chosen_one(
-    client, monkeypatch
-):
+def test_a_facet_lists_at_most_its_most_frequent_values_and_every_chosen_one(client, monkeypatch):
     monkeypatch.setattr("portal.facets.MAX_VALUES", 7)
     japan = CountryFactory(code="JP", name="Japan")
     for code in ["VN", "TH", "KE", "BR", "IN", "ID", "PH", "MY"]:
