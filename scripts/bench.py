@@ -70,39 +70,40 @@ where c.code = 'VN' and i.status = 'published' order by i.name
 """
 
 
-def sql_url(sql, extension=""):
-    return f"/portal{extension}?" + urllib.parse.urlencode({"sql": " ".join(sql.split())})
+def sql_url(name, sql, extension=""):
+    return f"/{name}{extension}?" + urllib.parse.urlencode({"sql": " ".join(sql.split())})
 
 
-def pairs(record):
-    """(name, portal path, Datasette path): equivalent requests."""
+def pairs(record, name):
+    """(name, portal path, Datasette path): equivalent requests. Datasette serves the
+    database file under its name without the suffix (portal-x100.sqlite3: /portal-x100/)."""
     return [
         (
             "50 initiatives as JSON",
             "/api/v1/initiatives/?page_size=50",
-            "/portal/initiatives_initiative.json?_size=50&_shape=objects&status=published&_sort=name",
+            f"/{name}/initiatives_initiative.json?_size=50&_shape=objects&status=published&_sort=name",
         ),
         (
             "one initiative as JSON",
             f"/api/v1/initiatives/{record['slug']}/",
-            f"/portal/initiatives_initiative/{record['id']}.json?_shape=objects",
+            f"/{name}/initiatives_initiative/{record['id']}.json?_shape=objects",
         ),
         (
             'search "open ran" as JSON',
             "/api/v1/search/?q=open+ran",
-            sql_url(SEARCH_SQL, ".json") + "&_shape=objects",
+            sql_url(name, SEARCH_SQL, ".json") + "&_shape=objects",
         ),
         (
             "initiatives list page",
             "/initiatives/",
-            "/portal/initiatives_initiative?status=published&_sort=name",
+            f"/{name}/initiatives_initiative?status=published&_sort=name",
         ),
-        ("a country page (VN)", "/countries/VN/", f"/portal/countries_country/{record['vn']}"),
-        ("filtered list page (country=VN)", "/initiatives/?country=VN", sql_url(FILTER_SQL)),
+        ("a country page (VN)", "/countries/VN/", f"/{name}/countries_country/{record['vn']}"),
+        ("filtered list page (country=VN)", "/initiatives/?country=VN", sql_url(name, FILTER_SQL)),
         (
             "one record page",
             f"/initiatives/{record['slug']}/",
-            f"/portal/initiatives_initiative/{record['id']}",
+            f"/{name}/initiatives_initiative/{record['id']}",
         ),
     ]
 
@@ -386,7 +387,7 @@ def main():
         "setup": setup,
         "record": record,
     }
-    pair_list = pairs(record)
+    pair_list = pairs(record, database.stem)
 
     step("Datasette 0.65.5 on the same file")
     datasette = start(

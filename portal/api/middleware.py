@@ -12,6 +12,7 @@
 """
 
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,20 +47,45 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def count_request(address):
-    """This request's number in the current window, the limit and the seconds left."""
+@dataclass(frozen=True)
+class RateWindow:
+    """One client address's counter for the current fixed window."""
+
+    key: str
+    timeout: int  # seconds the counter is kept
+    limit: int
+    reset: int  # seconds until the next window
+
+
+def rate_window(request):
     limit, duration = parse_rate(api_settings.DEFAULT_THROTTLE_RATES["client"])
     now = time.time()
     window = int(now // duration)
-    key = f"api-rate:{address}:{duration}:{window}"
-    cache.add(key, 0, timeout=duration + 1)
+    return RateWindow(
+        key=f"api-rate:{client_address(request)}:{duration}:{window}",
+        timeout=duration + 1,
+        limit=limit,
+        reset=max(1, int((window + 1) * duration - now + 0.999)),
+    )
+
+
+def count_in(window):
+    """Add this request to its window's counter; the count so far."""
+    if hasattr(cache, "count"):  # Redis (portal/serving/redis_cache.py): one round trip
+        return cache.count(window.key, timeout=window.timeout)
+    cache.add(window.key, 0, timeout=window.timeout)
     try:
-        count = cache.incr(key)
+        return cache.incr(window.key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=duration + 1)
-        count = 1
-    reset = max(1, int((window + 1) * duration - now + 0.999))
-    return count, limit, reset
+        cache.add(window.key, 1, timeout=window.timeout)
+        return 1
+
+
+def add_rate_headers(response, window, count):
+    response["RateLimit-Limit"] = str(window.limit)
+    response["RateLimit-Remaining"] = str(max(0, window.limit - count))
+    response["RateLimit-Reset"] = str(window.reset)
+    return response
 
 
 class ApiMiddleware:
@@ -69,22 +95,25 @@ class ApiMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        try:
-            count, limit, reset = count_request(client_address(request))
-        except (OperationalError, InterfaceError) as error:  # the counters' database is down
-            return unavailable(request, error)
-        if count > limit:
+        # The response cache counts a request it looks up in the same round trip.
+        counted = getattr(request, "api_rate", None)
+        if counted is None:
+            window = rate_window(request)
+            try:
+                counted = (window, count_in(window))
+            except (OperationalError, InterfaceError) as error:  # the counters' database is down
+                return unavailable(request, error)
+        window, count = counted
+        if count > window.limit:
             response = problem_response(
                 429,
-                f"More than {limit} requests in {parse_rate_text()} from this address. "
-                f"Try again in {reset} seconds.",
-                headers={"Retry-After": str(reset)},
+                f"More than {window.limit} requests in {parse_rate_text()} from this address. "
+                f"Try again in {window.reset} seconds.",
+                headers={"Retry-After": str(window.reset)},
             )
         else:
             response = self.as_problem(request, self.get_response(request))
-        response["RateLimit-Limit"] = str(limit)
-        response["RateLimit-Remaining"] = str(max(0, limit - count))
-        response["RateLimit-Reset"] = str(reset)
+        add_rate_headers(response, window, count)
         if response.status_code >= 400:
             response["Cache-Control"] = "no-store"
         elif not response.has_header("Cache-Control"):

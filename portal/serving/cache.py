@@ -9,13 +9,15 @@ change no old entry can be found again: the very next request, in any process, o
 instance, builds the page afresh.
 
 The version lives where every process sees it:
-- with REDIS_URL, in Redis (the default cache): a random token, replaced on each change
-  (a token that Redis evicts is replaced by a new random one, never by an old value);
+- with REDIS_URL, in Redis (the "responses" cache, beside the entries, so that one
+  round trip reads both): a random token, replaced on each change (a token that Redis
+  evicts is replaced by a new random one, never by an old value);
 - without it, in the database: a one-row table (`DataVersion`), read with one query per
   cacheable request and moved on inside the transaction that changes the data.
 
 Cached responses themselves go to the "responses" cache (Redis, or each process's
-memory): an entry is only ever found under the version it was built at.
+memory), one entry per request key holding the version it was built at: an entry is
+served only while that is the version now.
 
 Never cached: anything but GET, requests with a session cookie or an Authorization
 header (staff, who may see drafts), the admin, responses other than 200, responses that
@@ -33,10 +35,13 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from portal.api.middleware import add_rate_headers, count_in, rate_window
+from portal.api.problems import API_PREFIX
 from portal.languages import request_language
 from portal.serving.models import DataVersion
 
@@ -44,8 +49,6 @@ VERSION_KEY = "portal:data-version"
 # Headers a cached response never carries to another client.
 PER_REQUEST_HEADERS = ("set-cookie", "date")
 # The request headers a response may vary on: all of them are in the key.
-# The admin is for staff only.
-SKIP_PREFIXES = ("/admin/",)
 KEYED_HEADERS = {"accept", "accept-encoding", "accept-language", "cookie", "origin"}
 
 _state = threading.local()
@@ -63,15 +66,18 @@ def _db_version_table():
     return DataVersion
 
 
+def _redis_version(found) -> str:
+    if found is None:
+        # Never set, or evicted: a new random token (add() keeps a racing one).
+        caches["responses"].add(VERSION_KEY, secrets.token_hex(16), timeout=None)
+        found = caches["responses"].get(VERSION_KEY)
+    return f"r{found}"
+
+
 def current_version() -> str:
     """The data version now, as every process sees it."""
     if using_redis():
-        version = caches["default"].get(VERSION_KEY)
-        if version is None:
-            # Never set, or evicted: a new random token (add() keeps a racing one).
-            caches["default"].add(VERSION_KEY, secrets.token_hex(16), timeout=None)
-            version = caches["default"].get(VERSION_KEY)
-        return f"r{version}"
+        return _redis_version(caches["responses"].get(VERSION_KEY))
     model = _db_version_table()
     connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
@@ -89,7 +95,7 @@ def current_version() -> str:
 
 
 def _bump_redis():
-    caches["default"].set(VERSION_KEY, secrets.token_hex(16), timeout=None)
+    caches["responses"].set(VERSION_KEY, secrets.token_hex(16), timeout=None)
 
 
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -139,8 +145,9 @@ def _request_key(request) -> str | None:
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
         return None  # staff (and anyone signed in) see drafts and their own pages
-    if request.path_info.startswith(SKIP_PREFIXES):
-        return None
+    path = request.path_info
+    if path.lstrip("/").startswith((settings.ADMIN_PATH, settings.STATIC_URL.lstrip("/"))):
+        return None  # the admin is for staff; static files stream (whitenoise)
     try:
         host = request.get_host()
     except Exception:  # DisallowedHost: let the view answer it
@@ -156,13 +163,18 @@ def _request_key(request) -> str | None:
         request_language(request),
         # Record pages give today's date as a citation's access date (includes/cite.html).
         timezone.localdate().isoformat(),
+        # The API's CORS headers answer the Origin; a page may read a cookie (CSRF).
+        meta.get("HTTP_ORIGIN", ""),
+        meta.get("HTTP_COOKIE", ""),
     ]
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _storable(response) -> bool:
+def _storable(request, response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
+    if get_nonce(request):
+        return False  # a CSP nonce is good for one response only
     cache_control = response.get("Cache-Control", "").lower()
     if "private" in cache_control or "no-store" in cache_control:
         return False
@@ -170,25 +182,42 @@ def _storable(response) -> bool:
     return vary <= KEYED_HEADERS
 
 
-def _pack(response):
+def _lookup(key, window):
+    """(the data version now, the entry stored under key or None, and with a rate-limit
+    window this request's count in it): one round trip to Redis; without Redis, the
+    version from the database, the entry from memory, the count in the database cache."""
+    store = caches["responses"]
+    if using_redis():
+        if window is None:
+            found, count = store.get_many_and_count([VERSION_KEY, key])
+        else:
+            counter_key = caches["default"].make_and_validate_key(window.key)
+            found, count = store.get_many_and_count([VERSION_KEY, key], counter_key, window.timeout)
+        return _redis_version(found.get(VERSION_KEY)), found.get(key), count
+    version, entry = current_version(), store.get(key)
+    return version, entry, None if window is None else count_in(window)
+
+
+def _pack(version, response):
     headers = [
         (name, value)
         for name, value in response.items()
         if name.lower() not in PER_REQUEST_HEADERS and "ratelimit" not in name.lower()
     ]
-    return (response.status_code, headers, response.content)
+    return (version, response.status_code, headers, response.content)
 
 
 def _unpack(entry):
-    status, headers, content = entry
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
+    _, status, headers, content = entry
+    return HttpResponse(content, status=status, headers=dict(headers))
 
 
 class ResponseCacheMiddleware:
-    """Serves a public GET from the cache when the data has not changed since it was built."""
+    """Serves a public GET from the cache when the data has not changed since it was built.
+
+    The outermost middleware: an entry is the whole answer, with every header the others
+    add, but the API's rate-limit headers, which are counted and added per request (in
+    the same round trip as the lookup). A hit costs that round trip and no more."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -197,14 +226,18 @@ class ResponseCacheMiddleware:
         request_key = _request_key(request)
         if request_key is None:
             return self.get_response(request)
-        store = caches["responses"]
+        key = f"response:{request_key}"
+        window = rate_window(request) if request.path.startswith(API_PREFIX) else None
         try:
-            key = f"response:{current_version()}:{request_key}"
-            entry = store.get(key)
+            version, entry, count = _lookup(key, window)
         except Exception as error:  # Redis or the database is down: answer uncached, never stale
             logger.warning("response cache unavailable (%s); answering uncached", error)
             return self.get_response(request)
-        if entry is not None:
+        if window is not None:
+            request.api_rate = (window, count)  # ApiMiddleware counts it no more
+            if count > window.limit:
+                return self.get_response(request)  # the 429, from ApiMiddleware
+        if entry is not None and entry[0] == version:
             response = _unpack(entry)
             response = get_conditional_response(
                 request,
@@ -212,12 +245,14 @@ class ResponseCacheMiddleware:
                 last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
                 response=response,
             )
+            if window is not None:
+                add_rate_headers(response, window, count)
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if _storable(response):
+        if _storable(request, response):
             try:
-                store.set(key, _pack(response))
+                caches["responses"].set(key, _pack(version, response))
             except Exception:
                 logger.warning("response cache unavailable; not stored", exc_info=True)
             response["X-Cache"] = "miss"

@@ -122,6 +122,19 @@ def test_a_long_facet_shows_its_top_values_and_the_rest_under_show_all(client):
     assert '<details class="filters-disclosure">' in page  # folds on a phone
 
 
+def test_a_facet_lists_at_most_its_most_frequent_values_and_every_chosen_one(client, monkeypatch):
+    monkeypatch.setattr("portal.facets.MAX_VALUES", 7)
+    japan = CountryFactory(code="JP", name="Japan")
+    for code in ["VN", "TH", "KE", "BR", "IN", "ID", "PH", "MY"]:
+        framework = FrameworkFactory(name=f"Forum {code}")
+        framework.members.add(japan, CountryFactory(code=code))
+    page = client.get("/frameworks/").text
+    assert "<summary>Show the 7 most frequent of 9</summary>" in page
+    assert '<label for="f-country-jp">Japan <span class="count">8</span>' in page
+    chosen = client.get("/frameworks/", {"country": "VN"}).text
+    assert re.search(r'name="country" value="VN" checked', chosen)
+
+
 def test_dialogues_show_partner_meetings_and_latest_meeting(client, graph):
     page = client.get("/dialogues/").text
     assert '<td data-label="Partner"><a href="/countries/VN/">Vietnam</a></td>' in page

@@ -138,3 +138,33 @@ def test_the_switch_turns_it_off(client, topic, settings):
     settings.CACHE_RESPONSES = False
     get(client, "/topics/open-ran/")
     assert get(client, "/topics/open-ran/")[1] is None
+
+
+def test_a_hit_is_counted_by_the_rate_limit_and_carries_its_headers(client, topic, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"client": "3/hour"},  # fixed windows: no rollover mid-test
+    }
+    caches["default"].clear()
+    answers = [get(client, "/api/v1/topics/open-ran/") for _ in range(4)]
+    assert [state for _, state in answers[:3]] == ["miss", "hit", "hit"]
+    assert [r.headers["RateLimit-Remaining"] for r, _ in answers[:3]] == ["2", "1", "0"]
+    limited, state = answers[3]
+    assert (limited.status_code, state) == (429, None)
+    assert limited.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_hit_has_the_headers_of_the_answer_it_stands_for(client, topic):
+    first, _ = get(client, "/api/v1/topics/open-ran/", origin="https://partner.example")
+    second, state = get(client, "/api/v1/topics/open-ran/", origin="https://partner.example")
+    assert state == "hit"
+    per_request = {"date", "x-cache", "ratelimit-remaining", "ratelimit-reset"}
+    headers = [
+        {k.lower(): v for k, v in r.headers.items() if k.lower() not in per_request}
+        for r in (first, second)
+    ]
+    assert headers[0] == headers[1]
+    assert "content-security-policy" in headers[1]
+    assert headers[1]["access-control-allow-origin"] == "*"
+    other, state = get(client, "/api/v1/topics/open-ran/", origin="https://other.example")
+    assert state == "miss"  # CORS answers the Origin: it is part of the key

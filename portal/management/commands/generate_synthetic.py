@@ -35,7 +35,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from countries.models import Country
-from portal.changes import refresh
+from portal.changes import one_reload
 from portal.links import _inline_models, record_kinds
 from portal.loading import FixtureError, Loader
 from portal.models import Citation, DatedRecord, Status, citation_key
@@ -216,16 +216,17 @@ def add_synthetic_copies(scale, *, draft_every=10, progress=None):
     """Bring the records in the database (the fixtures) to `scale` times their number
     with synthetic copies, in one transaction; {label: rows made}."""
     with transaction.atomic(), data_cache.one_change():
-        copier = Copier(draft_every)
-        for k in range(1, scale):
-            copier.copy(k)
-            if progress and (k % 10 == 0 or k == scale - 1):
-                progress(f"copy {k} of {scale - 1} made")
-        # Copies are written in bulk, past the model signals: what the API shows of them
-        # goes into the changes feed here, and the data version moves on once.
-        if progress:
-            progress("changes feed: recording every record")
-        refresh()
+        # Copies are written in bulk, mostly past the model signals: what the API shows of
+        # them goes into the changes feed once, at the end (one_reload), not again for
+        # each record a signal noted when the transaction commits.
+        with one_reload():
+            copier = Copier(draft_every)
+            for k in range(1, scale):
+                copier.copy(k)
+                if progress and (k % 10 == 0 or k == scale - 1):
+                    progress(f"copy {k} of {scale - 1} made")
+            if progress:
+                progress("changes feed: recording every record")
         data_cache.bump()
     return dict(copier.created)
 
