@@ -5,6 +5,7 @@ import io
 import json
 
 from django.core.paginator import InvalidPage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -111,7 +112,9 @@ def problem_data(problems, readings, status=400, title="Invalid query parameters
 def problem_response(data):
     # Not through a renderer: a problem is JSON even when CSV was asked for.
     return HttpResponse(
-        json.dumps(data), status=data["status"], content_type="application/problem+json"
+        json.dumps(data, cls=DjangoJSONEncoder),  # labels may be lazy translations
+        status=data["status"],
+        content_type="application/problem+json",
     )
 
 

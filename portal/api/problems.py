@@ -14,6 +14,7 @@ import json
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions, serializers
 from rest_framework.views import set_rollback
@@ -48,7 +49,9 @@ def problem_body(status, detail=None, invalid_params=None):
 def problem_response(status, detail=None, *, invalid_params=None, headers=None):
     body = problem_body(status, detail, invalid_params)
     response = HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=MEDIA_TYPE
+        json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder),
+        status=status,
+        content_type=MEDIA_TYPE,
     )
     for name, value in (headers or {}).items():
         response[name] = value

@@ -35,6 +35,8 @@ def test_the_api_answers_the_same_query(client, graph):
         ("framework=G7", "framework", "G7", "g7"),
         ("region=south-east-asia", "region", "south-east-asia", "southeast-asia"),
         ("year=2024", "year", "2024", "year_to"),
+        # The suggested orderings' labels are translatable (lazy) text: still JSON, in English.
+        ("ordering=0", "ordering", "0", "name"),
     ],
 )
 def test_a_value_that_is_not_an_id_is_a_problem_with_suggestions(
