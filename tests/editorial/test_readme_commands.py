@@ -16,8 +16,9 @@ What is not run as written, and why (SKIPPED and ADAPTED below say it per comman
   benchmark of many minutes, run by hand;
 - commands that talk to the server at 127.0.0.1:8000 talk to the one `make run` started;
   the conditional request with "<the ETag from before>" needs a value read by hand;
-- the restore "into a new, empty, migrated database" on PostgreSQL goes into a new,
-  empty SQLite file instead (tests make no PostgreSQL databases of their own);
+- a command on a PostgreSQL database (the restore "into a new, empty, migrated
+  database", the search evaluation) runs on a new SQLite file named after that database
+  instead (tests make no PostgreSQL databases of their own);
 - `enrol_totp NAME --confirm 123456`: 123456 stands for "the code the app shows now",
   which the test computes from the device as an authenticator app would.
 """
@@ -143,9 +144,10 @@ def adapt(command, clone, port, tmp_path):
     """The command as the test runs it: the same but for the server's port, the restore
     target and a one-time code (see the module's docstring)."""
     command = command.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+    # Each PostgreSQL database the README names becomes its own SQLite file.
     command = re.sub(
-        r"DATABASE_URL=postgres://\S+",
-        f"DATABASE_URL=sqlite:///{tmp_path / 'restored.sqlite3'}",
+        r"DATABASE_URL=postgres://\S+/(\w+)",
+        lambda match: f"DATABASE_URL=sqlite:///{tmp_path / match.group(1)}.sqlite3",
         command,
     )
     match = re.search(r"enrol_totp (\S+) --confirm 123456", command)
