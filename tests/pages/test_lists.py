@@ -112,11 +112,17 @@ def test_a_year_range_keeps_records_dated_within_it(client, graph):
     assert client.get("/agreements/", {"year_from": "year"}).status_code == 400
 
 
-def test_a_long_facet_shows_its_top_values_and_the_rest_under_show_all(client):
+def frameworks_of_japan_and_eight_partners():
+    """Nine countries in the frameworks' country facet: Japan in all eight, each partner
+    in one."""
     japan = CountryFactory(code="JP", name="Japan")
     for code in ["VN", "TH", "KE", "BR", "IN", "ID", "PH", "MY"]:
         framework = FrameworkFactory(name=f"Forum {code}")
         framework.members.add(japan, CountryFactory(code=code))
+
+
+def test_a_long_facet_shows_its_top_values_and_the_rest_under_show_all(client):
+    frameworks_of_japan_and_eight_partners()
     page = client.get("/frameworks/").text
     assert "<summary>Show all (9)</summary>" in page
     assert '<details class="filters-disclosure">' in page  # folds on a phone
@@ -124,10 +130,7 @@ def test_a_long_facet_shows_its_top_values_and_the_rest_under_show_all(client):
 
 def test_a_facet_lists_at_most_its_most_frequent_values_and_every_chosen_one(client, monkeypatch):
     monkeypatch.setattr("portal.facets.MAX_VALUES", 7)
-    japan = CountryFactory(code="JP", name="Japan")
-    for code in ["VN", "TH", "KE", "BR", "IN", "ID", "PH", "MY"]:
-        framework = FrameworkFactory(name=f"Forum {code}")
-        framework.members.add(japan, CountryFactory(code=code))
+    frameworks_of_japan_and_eight_partners()
     page = client.get("/frameworks/").text
     assert "<summary>Show the 7 most frequent of 9</summary>" in page
     assert '<label for="f-country-jp">Japan <span class="count">8</span>' in page
