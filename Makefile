@@ -36,7 +36,7 @@ run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py load_portal_data
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## serve: production serving: gunicorn (portal/gunicorn_conf.py), DEBUG off, workers = cores
+## serve: production serving: gunicorn (portal/gunicorn_conf.py), DEBUG off, workers = 2 x cores
 ## (WEB_CONCURRENCY), on http://$(HOST):$(PORT). Plain HTTP on loopback unless told otherwise:
 ## behind a TLS proxy set SECURE_SSL_REDIRECT etc. as README "Hosting" says.
 SERVE_ENV := DEBUG=0 PORT=$(PORT) HOST=$(HOST) \

@@ -262,19 +262,23 @@ IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.JSON]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_RESPONSES = env_bool("CACHE_RESPONSES", True)
 RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "3600"))
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "portal.serving.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-        },
+
+
+def redis_caches(url):
+    """The caches when Redis is at url (tests/serve build the same against theirs)."""
+    return {
+        "default": {"BACKEND": "portal.serving.redis_cache.RedisCache", "LOCATION": url},
         "responses": {
             "BACKEND": "portal.serving.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": url,
             "KEY_PREFIX": "responses",
             "TIMEOUT": RESPONSE_CACHE_SECONDS,
         },
     }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {

@@ -3,7 +3,7 @@
     python scripts/load.py [--connections 64] [--duration 60] [--port 8250]
 
 Serves the portal as `make serve` does (DEBUG off, gunicorn with portal/gunicorn_conf.py,
-workers = cores) on a database with the fixtures (DATABASE_URL, or a new SQLite file),
+workers = 2 x cores) on a database with the fixtures (DATABASE_URL, or a new SQLite file),
 then runs wrk (Debian package) on loopback over pages, API and search, rotating through
 the paths. Half-way through, a Publisher's edit is saved through the ORM in a separate
 process (a framework renamed); the very next public request, page and API, must show it

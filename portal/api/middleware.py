@@ -33,18 +33,18 @@ def parse_rate(rate):
     return int(count), DURATIONS[period.strip()[0]]
 
 
-def client_address(request):
+def client_address(meta):
     """The client's address, trusting X-Forwarded-For only as far as our own proxies.
 
     With TRUSTED_PROXY_COUNT = n, the n-th address from the right of X-Forwarded-For
     is the one our outermost proxy saw; with 0 (the default), REMOTE_ADDR.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         addresses = [address.strip() for address in forwarded.split(",")]
         return addresses[-min(proxies, len(addresses))]
-    return request.META.get("REMOTE_ADDR", "")
+    return meta.get("REMOTE_ADDR", "")
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,13 @@ class RateWindow:
     reset: int  # seconds until the next window
 
 
-def rate_window(request):
+def rate_window(meta):
+    """The current window of the client whose request has this WSGI environ (META)."""
     limit, duration = parse_rate(api_settings.DEFAULT_THROTTLE_RATES["client"])
     now = time.time()
     window = int(now // duration)
     return RateWindow(
-        key=f"api-rate:{client_address(request)}:{duration}:{window}",
+        key=f"api-rate:{client_address(meta)}:{duration}:{window}",
         timeout=duration + 1,
         limit=limit,
         reset=max(1, int((window + 1) * duration - now + 0.999)),
@@ -81,10 +82,17 @@ def count_in(window):
         return 1
 
 
+def rate_headers(window, count):
+    return [
+        ("RateLimit-Limit", str(window.limit)),
+        ("RateLimit-Remaining", str(max(0, window.limit - count))),
+        ("RateLimit-Reset", str(window.reset)),
+    ]
+
+
 def add_rate_headers(response, window, count):
-    response["RateLimit-Limit"] = str(window.limit)
-    response["RateLimit-Remaining"] = str(max(0, window.limit - count))
-    response["RateLimit-Reset"] = str(window.reset)
+    for name, value in rate_headers(window, count):
+        response[name] = value
     return response
 
 
@@ -98,7 +106,7 @@ class ApiMiddleware:
         # The response cache counts a request it looks up in the same round trip.
         counted = getattr(request, "api_rate", None)
         if counted is None:
-            window = rate_window(request)
+            window = rate_window(request.META)
             try:
                 counted = (window, count_in(window))
             except (OperationalError, InterfaceError) as error:  # the counters' database is down

@@ -29,20 +29,29 @@ import logging
 import secrets
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.handlers.wsgi import get_path_info, get_script_name
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
 from django.middleware.csp import get_nonce
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from portal.api.middleware import add_rate_headers, count_in, rate_window
+from portal.api.middleware import (
+    RateWindow,
+    add_rate_headers,
+    count_in,
+    rate_headers,
+    rate_window,
+)
 from portal.api.problems import API_PREFIX
-from portal.languages import request_language
 from portal.serving.models import DataVersion
 
 VERSION_KEY = "portal:data-version"
@@ -139,33 +148,42 @@ def one_change(using: str = DEFAULT_DB_ALIAS):
 # The middleware --------------------------------------------------------------------
 
 
-def _request_key(request) -> str | None:
-    """What the response depends on besides the data, or None if it is not cacheable."""
-    if request.method != "GET" or not settings.CACHE_RESPONSES:
+def request_key(meta, script_name, path_info) -> str | None:
+    """What the response depends on besides the data, or None if it is not cacheable.
+
+    From the request's WSGI environ (``meta``) and its decoded path, so that the WSGI
+    layer (before Django reads the request) and the middleware compute the same key."""
+    if meta.get("REQUEST_METHOD") != "GET" or not settings.CACHE_RESPONSES:
         return None
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+    if "HTTP_AUTHORIZATION" in meta:
         return None  # staff (and anyone signed in) see drafts and their own pages
-    path = request.path_info
-    if path.lstrip("/").startswith((settings.ADMIN_PATH, settings.STATIC_URL.lstrip("/"))):
-        return None  # the admin is for staff; static files stream (whitenoise)
-    try:
-        host = request.get_host()
-    except Exception:  # DisallowedHost: let the view answer it
+    cookie = meta.get("HTTP_COOKIE", "")
+    if cookie and settings.SESSION_COOKIE_NAME in parse_cookie(cookie):
         return None
-    meta = request.META
+    if path_info.lstrip("/").startswith((settings.ADMIN_PATH, settings.STATIC_URL.lstrip("/"))):
+        return None  # the admin is for staff; static files stream (whitenoise)
     parts = [
-        request.scheme,
-        host,
-        request.path,
+        # The scheme and host as they came (request.scheme and get_host() derive from
+        # these); a host Django refuses is answered 400, which is never stored.
+        meta.get("wsgi.url_scheme", ""),
+        meta.get(settings.SECURE_PROXY_SSL_HEADER[0], "")
+        if settings.SECURE_PROXY_SSL_HEADER
+        else "",
+        meta.get("HTTP_X_FORWARDED_HOST", "") if settings.USE_X_FORWARDED_HOST else "",
+        meta.get("HTTP_HOST", ""),
+        meta.get("SERVER_NAME", ""),
+        str(meta.get("SERVER_PORT", "")),
+        # The path decides the language too (portal.languages.request_language).
+        script_name,
+        path_info,
         meta.get("QUERY_STRING", ""),
         meta.get("HTTP_ACCEPT", ""),
         "gzip" if "gzip" in meta.get("HTTP_ACCEPT_ENCODING", "") else "",
-        request_language(request),
         # Record pages give today's date as a citation's access date (includes/cite.html).
         timezone.localdate().isoformat(),
         # The API's CORS headers answer the Origin; a page may read a cookie (CSRF).
         meta.get("HTTP_ORIGIN", ""),
-        meta.get("HTTP_COOKIE", ""),
+        cookie,
     ]
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
@@ -182,20 +200,52 @@ def _storable(request, response) -> bool:
     return vary <= KEYED_HEADERS
 
 
-def _lookup(key, window):
-    """(the data version now, the entry stored under key or None, and with a rate-limit
-    window this request's count in it): one round trip to Redis; without Redis, the
-    version from the database, the entry from memory, the count in the database cache."""
+@dataclass
+class Lookup:
+    """One request's look in the cache: the data version now, the entry found (or None),
+    and for an API request its rate-limit window and its count in it."""
+
+    key: str
+    version: str
+    entry: tuple | None
+    window: RateWindow | None
+    count: int | None
+
+    @property
+    def hit(self) -> bool:
+        return self.entry is not None and self.entry[0] == self.version
+
+    @property
+    def over_limit(self) -> bool:
+        return self.window is not None and self.count > self.window.limit
+
+
+def look_up(meta, script_name, path_info) -> Lookup | None:
+    """The cache's answer for this request, or None when it is not cacheable or the cache
+    is unavailable. With Redis, one round trip reads the version, the entry and counts
+    the request for the rate limit; without, the version from the database, the entry
+    from memory, the count in the database cache."""
+    key = request_key(meta, script_name, path_info)
+    if key is None:
+        return None
+    key = f"response:{key}"
+    window = rate_window(meta) if path_info.startswith(API_PREFIX) else None
     store = caches["responses"]
-    if using_redis():
-        if window is None:
-            found, count = store.get_many_and_count([VERSION_KEY, key])
-        else:
-            counter_key = caches["default"].make_and_validate_key(window.key)
-            found, count = store.get_many_and_count([VERSION_KEY, key], counter_key, window.timeout)
-        return _redis_version(found.get(VERSION_KEY)), found.get(key), count
-    version, entry = current_version(), store.get(key)
-    return version, entry, None if window is None else count_in(window)
+    try:
+        if using_redis():
+            counter_key = (
+                None if window is None else caches["default"].make_and_validate_key(window.key)
+            )
+            found, count = store.get_many_and_count(
+                [VERSION_KEY, key], counter_key, window and window.timeout
+            )
+            version = _redis_version(found.get(VERSION_KEY))
+            return Lookup(key, version, found.get(key), window, count)
+        version, entry = current_version(), store.get(key)
+        return Lookup(key, version, entry, window, None if window is None else count_in(window))
+    except Exception as error:  # Redis or the database is down: answer uncached, never stale
+        logger.warning("response cache unavailable (%s); answering uncached", error)
+        return None
 
 
 def _pack(version, response):
@@ -207,9 +257,8 @@ def _pack(version, response):
     return (version, response.status_code, headers, response.content)
 
 
-def _unpack(entry):
-    _, status, headers, content = entry
-    return HttpResponse(content, status=status, headers=dict(headers))
+# The WSGI environ key under which CachedApplication leaves its Lookup for the middleware.
+LOOKUP = "portal.response_cache"
 
 
 class ResponseCacheMiddleware:
@@ -217,43 +266,73 @@ class ResponseCacheMiddleware:
 
     The outermost middleware: an entry is the whole answer, with every header the others
     add, but the API's rate-limit headers, which are counted and added per request (in
-    the same round trip as the lookup). A hit costs that round trip and no more."""
+    the same round trip as the lookup). Under `make serve` the lookup has already been
+    made by CachedApplication, which answers plain hits itself; here are the rest: hits
+    to conditional requests, the 429 beyond the rate limit, misses built and stored."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request_key = _request_key(request)
-        if request_key is None:
+        if LOOKUP in request.META:
+            lookup = request.META[LOOKUP]
+        else:
+            lookup = look_up(request.META, request.META.get("SCRIPT_NAME", ""), request.path_info)
+        if lookup is None:
             return self.get_response(request)
-        key = f"response:{request_key}"
-        window = rate_window(request) if request.path.startswith(API_PREFIX) else None
-        try:
-            version, entry, count = _lookup(key, window)
-        except Exception as error:  # Redis or the database is down: answer uncached, never stale
-            logger.warning("response cache unavailable (%s); answering uncached", error)
-            return self.get_response(request)
-        if window is not None:
-            request.api_rate = (window, count)  # ApiMiddleware counts it no more
-            if count > window.limit:
+        if lookup.window is not None:
+            request.api_rate = (lookup.window, lookup.count)  # ApiMiddleware counts it no more
+            if lookup.over_limit:
                 return self.get_response(request)  # the 429, from ApiMiddleware
-        if entry is not None and entry[0] == version:
-            response = _unpack(entry)
+        if lookup.hit:
+            _, status, headers, content = lookup.entry
+            response = HttpResponse(content, status=status, headers=dict(headers))
             response = get_conditional_response(
                 request,
                 etag=response.get("ETag"),
                 last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
                 response=response,
             )
-            if window is not None:
-                add_rate_headers(response, window, count)
+            if lookup.window is not None:
+                add_rate_headers(response, lookup.window, lookup.count)
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if _storable(request, response):
             try:
-                caches["responses"].set(key, _pack(version, response))
+                caches["responses"].set(lookup.key, _pack(lookup.version, response))
             except Exception:
                 logger.warning("response cache unavailable; not stored", exc_info=True)
             response["X-Cache"] = "miss"
         return response
+
+
+class CachedApplication:
+    """The WSGI application of `make serve`: a plain hit (no conditional headers, within
+    the rate limit) is answered from the Redis round trip alone, before Django builds a
+    request, runs the middleware or touches the database; everything else goes on to
+    Django with the lookup made (ResponseCacheMiddleware). Without Redis the version is
+    read from the database, which is Django's to open and close: all goes to Django."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if using_redis():
+            lookup = look_up(environ, get_script_name(environ), get_path_info(environ) or "/")
+            environ[LOOKUP] = lookup
+            conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+            if lookup is not None and lookup.hit and not lookup.over_limit and not conditional:
+                return self.answer(lookup, start_response)
+        return self.application(environ, start_response)
+
+    @staticmethod
+    def answer(lookup, start_response):
+        _, status, headers, content = lookup.entry
+        headers = [*headers, ("X-Cache", "hit")]
+        if not any(name.lower() == "content-length" for name, _ in headers):
+            headers.append(("Content-Length", str(len(content))))
+        if lookup.window is not None:
+            headers += rate_headers(lookup.window, lookup.count)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [content]

@@ -120,4 +120,4 @@ def test_the_client_address_trusts_only_the_configured_proxies(
 ):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/api/v1/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
-    assert client_address(request) == expected
+    assert client_address(request.META) == expected
