@@ -27,8 +27,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
+from rest_framework.renderers import JSONRenderer
 
 from portal import search_index
+from portal.api.fields import PublicChangedAtField
 from portal.roles import RECORD_APPS
 from portal.serving.cache import bump
 
@@ -80,10 +82,23 @@ def affected_records(instance):
     return keys
 
 
-def representation_of(records, serializer_class):
-    """Each record's API representation without request-specific parts."""
-    data = serializer_class(records, many=True, context={"request": None}).data
-    return [{key: value for key, value in item.items() if key != "updated_at"} for item in data]
+def representations_of(records, serializer_class):
+    """Each record's API representation, its links as paths (no request: no host)."""
+    return serializer_class(records, many=True, context={"request": None}).data
+
+
+def digest_of(data):
+    """A digest of what the representation shows, but its own change time."""
+    shown = {key: value for key, value in data.items() if key != "updated_at"}
+    text = json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_text(data, changed_at):
+    """The representation as the API renders it, with updated_at the time it changed."""
+    if "updated_at" in data:
+        data = {**data, "updated_at": PublicChangedAtField().to_representation(changed_at)}
+    return JSONRenderer().render(data).decode()
 
 
 def _links(value, found):
@@ -128,13 +143,15 @@ def _refresh(keys):
         previous = {row.record_pk: row for row in stored}
         current = {}
         for record, data in zip(
-            published, representation_of(published, viewset.serializer_class), strict=True
+            published, representations_of(published, viewset.serializer_class), strict=True
         ):
-            text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-            current[record.pk] = (data, hashlib.sha256(text.encode()).hexdigest())
+            current[record.pk] = (data, digest_of(data))
         for pk, (data, digest) in current.items():
             row = previous.get(pk)
             if row is not None and row.digest == digest:
+                if not row.representation:  # stored before representations were
+                    row.representation = stored_text(data, row.changed_at)
+                    row.save(update_fields=["representation"])
                 continue
             if row is not None and row.url != data["url"]:
                 # A new public id: the old address is gone, the new one is new.
@@ -160,6 +177,7 @@ def _refresh(keys):
                     "digest": digest,
                     "links": "|" + "|".join(sorted(_links(data, set()) - {data["url"]})) + "|",
                     "changed_at": now,
+                    "representation": stored_text(data, now),
                 },
             )
             changes.append(
@@ -188,6 +206,9 @@ def _refresh(keys):
     Change.objects.bulk_create(changes)
     # The search index reads the same records and links: rebuilt for the same keys.
     search_index.update(keys)
+    # The API answers from the representations just stored: a response built from the
+    # ones before must not be found again (portal.serving.cache).
+    bump()
     return changes
 
 

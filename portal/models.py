@@ -538,6 +538,9 @@ class PublicDigest(models.Model):
     # The API paths this representation links to, as "|path|path|": who mentions whom.
     links = models.TextField(blank=True)
     changed_at = models.DateTimeField()
+    # The representation itself, as the API renders it (JSON), its links as paths: the
+    # API answers from it (portal.api.stored). Empty until the next refresh.
+    representation = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -545,6 +548,7 @@ class PublicDigest(models.Model):
                 fields=["model_label", "record_pk"], name="public_digest_record_unique"
             )
         ]
+        indexes = [models.Index(fields=["url"], name="public_digest_url")]
 
     def __str__(self):
         return self.url

@@ -40,7 +40,9 @@ class PortalPagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or "1"
-        if raw != "last" and not is_whole_number(raw):
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        if not is_whole_number(raw):
             raise InvalidParameters({"page": "page must be a whole number from 1."})
         return raw
 

@@ -15,6 +15,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from portal import search
+from portal.api import stored
 from portal.api.fields import public_changed_at, with_public_changed_at
 from portal.api.problems import InvalidParameters
 from portal.api.renderers import CSVTable
@@ -137,7 +138,18 @@ class RecordViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         # When what the API shows of each record last changed (see portal.changes).
         return with_public_changed_at(super().get_queryset())
 
+    def retrieve(self, request, *args, **kwargs):
+        found = None
+        if stored.answers_from_store(request) and not request.query_params:
+            found = stored.record(request.path, request)
+        if found is None:
+            return super().retrieve(request, *args, **kwargs)
+        representation, self._changed_at = found
+        return Response(representation)
+
     def list(self, request, *args, **kwargs):
+        if stored.answers_from_store(request):
+            return self.stored_list(request) or super().list(request, *args, **kwargs)
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)
         # CSV is the whole list: every matching record, streamed, never one page.
@@ -149,6 +161,17 @@ class RecordViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
 
+    def stored_list(self, request):
+        """The page from the stored representations: the filters and ordering pick the
+        records' keys, the store gives their JSON. None if one of them is not stored."""
+        queryset = self.filter_queryset(self.get_queryset())
+        keys = queryset.select_related(None).prefetch_related(None).only("pk")
+        page = [record.pk for record in self.paginate_queryset(keys)]
+        results = stored.records(self.queryset.model, page, request)
+        if results is None:
+            return None
+        return self.get_paginated_response(results)
+
     def csv_records(self, queryset):
         for chunk in chunked(
             queryset.iterator(chunk_size=self.csv_chunk_size), self.csv_chunk_size
@@ -158,8 +181,10 @@ class RecordViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         instance = getattr(self, "_instance", None)
-        if instance is not None and response.status_code == 200:
+        changed = getattr(self, "_changed_at", None)
+        if instance is not None:
             changed = public_changed_at(instance)
+        if changed is not None and response.status_code == 200:
             response.headers["Last-Modified"] = http_date(changed.timestamp())
         return response
 

@@ -92,3 +92,11 @@ def test_links_to_both_neighbours(ties):
     links = response.headers["Link"]
     assert 'rel="next"' in links
     assert 'rel="prev"' in links
+
+
+def test_page_last_is_the_last_page(ties):
+    response = Client().get("/api/v1/agreements/?page=last&page_size=5&ordering=name")
+    assert response.status_code == 200
+    data = response.json()
+    assert (len(data["results"]), data["next"]) == (2, None)
+    assert "page=2" in data["previous"]
