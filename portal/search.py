@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.db import connection
@@ -506,6 +506,12 @@ def search(*, query, page=1, page_size=PAGE_SIZE, filters=None, request=None) ->
 
 
 def _kind_labels():
+    return _kind_labels_in(get_language())
+
+
+@cache
+def _kind_labels_in(language):
+    """Each kind's label in the active language (which is this one)."""
     from portal.search_index import searchable_models
 
     return {
@@ -556,6 +562,7 @@ def _hit(entry, score, words, request):
     # the record in its own.
     language = get_language()
     japanese = language == "ja"
+    kind_labels = _kind_labels()
     return Hit(
         type=entry.kind,
         id=entry.public_id,
@@ -564,7 +571,7 @@ def _hit(entry, score, words, request):
         html_url=absolute(path_in(language, entry.path)),
         snippet=snippet_for(entry, words),
         score=round(score, 6),
-        kind_label=_kind_labels().get(entry.kind, entry.kind),
+        kind_label=kind_labels.get(entry.kind, entry.kind),
         date=DateSpan.parse(entry.date_iso).label() if entry.date_iso else entry.date_label,
         entry=entry,
     )
@@ -573,6 +580,7 @@ def _hit(entry, score, words, request):
 # --- snippets and highlighting -----------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _stem(word):
     for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
