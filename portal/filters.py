@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -31,6 +31,8 @@ class StrictFilterBackend(DjangoFilterBackend):
         if unknown:
             reason = f"Unknown query parameter. Known parameters: {', '.join(sorted(known))}."
             raise InvalidParameters(dict.fromkeys(unknown, reason))
+        if not set(request.query_params) - GENERAL_PARAMETERS:
+            return queryset  # no filter given: nothing to check or apply
         return super().filter_queryset(request, queryset, view)
 
 
@@ -79,6 +81,13 @@ class UpdatedSinceFilter(django_filters.Filter):
         return queryset.filter(updated_at__gte=value)
 
 
+def is_empty(selection):
+    """Whether a filter's selection is empty, without running it as a query."""
+    if isinstance(selection, QuerySet):
+        return selection.query.is_empty()
+    return not selection
+
+
 def choice_by(model, field, label):
     """A filter value that must name an existing record by its public id."""
     return {
@@ -116,7 +125,7 @@ class RecordFilterSet(django_filters.FilterSet):
         return filter_class, params
 
     def filter_related(self, queryset, name, value):
-        if not value:  # no value given: the empty selection, which costs no query
+        if is_empty(value):  # no value given: the empty selection
             return queryset
         paths = self.link_paths.get(name) or []
         condition = Q()

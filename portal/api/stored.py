@@ -9,23 +9,22 @@ from them; anything else, and any record not stored yet, by the serializers.
 tests/api/test_stored.py holds the two equal, byte for byte, for every record.
 """
 
-import re
-
 from rest_framework.renderers import JSONRenderer
 
 from portal.models import PublicDigest
 
-# The only keys whose values are this site's own paths: the API URL and the page URL.
-# A JSON key is always preceded by { or , and a string value never holds an unescaped ".
-_OWN_PATHS = re.compile(r'(?<=[{,])"(url|html_url)":"/')
+# The only keys whose values are this site's own paths: the API URL and the page URL. In
+# JSON text '"url":"/' is always that key and the start of its value: a string never
+# holds an unescaped quote, and a longer key ("html_url") has no quote before "url".
+OWN_PATHS = ('"url":"/', '"html_url":"/')
 
 
 class StoredJSON(bytes):
     """JSON already rendered: the renderer sends it as it is."""
 
 
-class StoredResults(list):
-    """A page's records, each StoredJSON, for the list envelope."""
+class StoredResults(bytes):
+    """A page's records as a JSON array, for the list envelope."""
 
 
 def answers_from_store(request) -> bool:
@@ -35,9 +34,11 @@ def answers_from_store(request) -> bool:
     return getattr(renderer, "format", None) == "json" and "format" not in request.query_params
 
 
-def absolute(text: str, request) -> StoredJSON:
+def absolute(text: str, request) -> str:
     origin = request._current_scheme_host
-    return StoredJSON(_OWN_PATHS.sub(rf'"\1":"{origin}/', text).encode())
+    for own in OWN_PATHS:
+        text = text.replace(own, f"{own[:-1]}{origin}/")
+    return text
 
 
 def record(path: str, request):
@@ -51,11 +52,11 @@ def record(path: str, request):
     )
     if row is None:
         return None
-    return absolute(row[0], request), row[1]
+    return StoredJSON(absolute(row[0], request).encode()), row[1]
 
 
 def records(model, pks, request) -> StoredResults | None:
-    """The JSON of these records in this order, or None if any is not stored."""
+    """The JSON array of these records in this order, or None if any is not stored."""
     rows = dict(
         PublicDigest.objects.filter(model_label=model._meta.label, record_pk__in=pks)
         .exclude(representation="")
@@ -63,7 +64,7 @@ def records(model, pks, request) -> StoredResults | None:
     )
     if len(rows) < len(set(pks)):
         return None
-    return StoredResults(absolute(rows[pk], request) for pk in pks)
+    return StoredResults(absolute("[" + ",".join(rows[pk] for pk in pks) + "]", request).encode())
 
 
 class StoredJSONRenderer(JSONRenderer):
@@ -77,5 +78,5 @@ class StoredJSONRenderer(JSONRenderer):
             envelope = {key: value for key, value in data.items() if key != "results"}
             head = super().render(envelope, accepted_media_type, renderer_context)
             # The pagination's envelope: count, next, previous, then results.
-            return head[:-1] + b',"results":[' + b",".join(data["results"]) + b"]}"
+            return head[:-1] + b',"results":' + data["results"] + b"}"
         return super().render(data, accepted_media_type, renderer_context)
