@@ -601,9 +601,19 @@ def word_matches(word, words):
     )
 
 
+def word_beginnings(words):
+    """What every matching word holds: a match is the word itself, or begins with it or
+    with its stem, and a stem keeps the word's first three letters."""
+    return {word[:3] for word in words}
+
+
 def snippet_text(entry, words):
     """The passage to show: the first text holding a searched word, cut around it."""
+    beginnings = word_beginnings(words)
     for text in [entry.description, *entry.quotes.splitlines(), *entry.linked.splitlines()]:
+        lowered = text.lower()
+        if not any(beginning in lowered for beginning in beginnings):
+            continue  # no word of it can match: skip the word by word look
         spans = [m for m in TOKEN.finditer(text) if word_matches(m.group(), words)]
         if spans:
             start = max(spans[0].start() - SNIPPET_RADIUS, 0)
