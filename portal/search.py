@@ -601,20 +601,36 @@ def word_matches(word, words):
     )
 
 
-def word_beginnings(words):
-    """What every matching word holds: a match is the word itself, or begins with it or
-    with its stem, and a stem keeps the word's first three letters."""
-    return {word[:3] for word in words}
+@lru_cache(maxsize=256)
+def _word_starts(words):
+    """Where a matching word may start: a token beginning with a searched word's first
+    three letters (a match is the word itself, or begins with it or with its stem, and a
+    stem keeps the first three letters)."""
+    beginnings = "|".join(sorted(re.escape(word[:3]) for word in words))
+    return re.compile(rf"(?<![^\W_])(?:{beginnings})")
+
+
+def matching_tokens(text, words):
+    """The tokens of text that match a searched word: those at a possible start, checked."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # lowering moved the offsets: look at every token
+        return [m for m in TOKEN.finditer(text) if word_matches(m.group(), words)]
+    found = []
+    for start in _word_starts(frozenset(words)).finditer(lowered):
+        token = TOKEN.match(text, start.start())
+        if token and word_matches(token.group(), words):
+            found.append(token)
+    return found
 
 
 def snippet_text(entry, words):
     """The passage to show: the first text holding a searched word, cut around it."""
-    beginnings = word_beginnings(words)
-    for text in [entry.description, *entry.quotes.splitlines(), *entry.linked.splitlines()]:
-        lowered = text.lower()
-        if not any(beginning in lowered for beginning in beginnings):
-            continue  # no word of it can match: skip the word by word look
-        spans = [m for m in TOKEN.finditer(text) if word_matches(m.group(), words)]
+    if not words:
+        texts = []
+    else:
+        texts = [entry.description, *entry.quotes.splitlines(), *entry.linked.splitlines()]
+    for text in texts:
+        spans = matching_tokens(text, words)
         if spans:
             start = max(spans[0].start() - SNIPPET_RADIUS, 0)
             # Start and end on a word boundary.

@@ -1,7 +1,10 @@
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import portal.api.v1  # noqa: F401  (registers the API names the hits link to)
+from portal.search import TOKEN, matching_tokens, word_matches
 from portal.selectors import search_records
 from tests.factories import TopicFactory
 
@@ -44,3 +47,15 @@ def test_postgresql_search_finds_other_forms_of_a_word(committed):
     assert [hit.name for hit in search_records(query="cables landed")] == [
         "Submarine cable landing stations"
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("aopenrAOPENRsigtn -_.,İß1\u00e9"), max_size=80),
+    words=st.sets(
+        st.text(alphabet=st.sampled_from("aopenrsigt"), min_size=1, max_size=7), max_size=3
+    ),
+)
+def test_matching_tokens_finds_what_a_look_at_every_token_finds(text, words):
+    every = [m.span() for m in TOKEN.finditer(text) if word_matches(m.group(), words)]
+    assert [m.span() for m in matching_tokens(text, words)] == every
