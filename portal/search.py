@@ -463,8 +463,11 @@ def _ranked(parsed, query):
     return scored, partial
 
 
-def search(*, query, page=1, page_size=PAGE_SIZE, filters=None, request=None) -> Results:
-    """One page of hits for a query, best first, with facet counts over every hit."""
+def search(
+    *, query, page=1, page_size=PAGE_SIZE, filters=None, request=None, with_facets=True
+) -> Results:
+    """One page of hits for a query, best first, with facet counts over every hit (but
+    for callers that show none: with_facets=False)."""
     from portal.models import SearchEntry
 
     filters = filters or Filters()
@@ -484,7 +487,7 @@ def search(*, query, page=1, page_size=PAGE_SIZE, filters=None, request=None) ->
             "pk", "kind", "countries", "year_first", "year_last"
         )
     )
-    facets = _facets(rows, filters)
+    facets = _facets(rows, filters) if with_facets else {}
     kept = sorted(
         (row for row in rows if filters.keeps(row)), key=lambda row: (-score_of[row[0]], row[0])
     )

@@ -19,7 +19,9 @@ def search_records(*, query: str, limit: int = 20, kinds=None, request=None) -> 
     """The first `limit` hits of every kind (or of these kinds), best first: the search
     page's and /api/v1/search/'s ranking (portal.search)."""
     filters = Filters(kinds=list(kinds or []))
-    return search(query=query, page_size=limit, filters=filters, request=request).hits
+    return search(
+        query=query, page_size=limit, filters=filters, request=request, with_facets=False
+    ).hits
 
 
 @dataclass

@@ -292,6 +292,7 @@ class SearchView(ApiViewMixin, APIView):
             page_size=int(raw_limit),
             filters=read.filters,
             request=request,
+            with_facets=False,  # the API sends hits only
         )
         if read.page > results.pages:
             raise NotFound(f"There is no page {read.page}: {results.pages} in all.")
