@@ -4,11 +4,14 @@ The model signals that meet every data change are connected here, once, for two 
 the data version of the response cache moves on (``portal.serving.cache.bump``) and the
 change is noted for the feed.
 
-Each published record has a ``PublicDigest``: a digest of its API representation
-and the API paths it links to. After any data change (model signals, run when the
+Each published record has a ``PublicDigest``: its API representation as the API renders
+it (the API answers from it: portal.api.stored), a digest of it and the API paths it
+links to. After any data change (model signals, run when the
 transaction commits), the records the change may touch are found by
 ``affected_records`` and their representations recomputed; each whose digest
-changed, or that left the public view, gets a ``Change`` row. A renamed topic thus
+changed, or that left the public view, gets a ``Change`` row and its stored
+representation replaced (or removed); then the data version moves on, so that no
+response built from the representations before is served again. A renamed topic thus
 changes every record that shows the topic's name, and the feed says so.
 
 The stored search index (portal.search_index) is rebuilt for the same records.
