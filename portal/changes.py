@@ -121,8 +121,31 @@ def refresh(keys=None):
     """Recompute the digests of these (label, pk) records, or of all; log what changed.
     In the site's language, whichever page's request made the change: a digest (and the
     URLs in it) must not depend on it."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), one_refresh_at_a_time():
         return _refresh(keys)
+
+
+# Any number, the same in every process: the PostgreSQL advisory lock of the recheck.
+REFRESH_LOCK = 0x706F7274616C  # "portal"
+
+
+@contextmanager
+def one_refresh_at_a_time():
+    """A recheck reads the records, then stores what it read: two at once (two editors
+    saving in two processes) could store an older representation over a newer one. One
+    at a time, in one transaction begun by taking the lock, each reads everything that
+    the changes before it committed."""
+    from portal.models import PublicDigest
+
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
+            else:  # SQLite: a write that changes nothing takes the database's write lock
+                table = connection.ops.quote_name(PublicDigest._meta.db_table)
+                cursor.execute(f"UPDATE {table} SET id = id WHERE 1 = 0")
+        yield
 
 
 def _refresh(keys):
