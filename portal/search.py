@@ -442,19 +442,21 @@ def _ranked(parsed, query):
         matches = {pk: rank for pk, rank in matches.items() if pk not in left_out}
         for clause in positive:
             counts.update(set(_matches([clause])) & set(matches))
-    # A record named exactly by the query (or, for one clause, a synonym of it) first.
+    # Records whose names alone hold every word come before the rest, and of those a
+    # record named exactly by the query (or, for one clause, a synonym of it) first: an
+    # exact name holds every word, so only the named are looked at.
+    named = set() if partial else set(_matches(parsed.clauses, names_only=True)) & set(matches)
     wanted = {tokens(query)}
     if len(parsed.clauses) == 1:
         wanted |= {alternative.words for alternative in parsed.clauses[0].alternatives}
     exact = set()
-    if matches:
-        for pk, names in SearchEntry.objects.filter(pk__in=list(matches)).values_list(
+    candidates = matches if partial else named
+    if candidates:
+        for pk, names in SearchEntry.objects.filter(pk__in=list(candidates)).values_list(
             "pk", "names"
         ):
             if any(tokens(name) in wanted for name in names.splitlines()):
                 exact.add(pk)
-    # Then records whose names alone hold every word, then the rest, each by rank.
-    named = set() if partial else set(_matches(parsed.clauses, names_only=True))
     scored = [
         (pk, 20 * (pk in exact) + 10 * (pk in named) + 2 * counts[pk] + rank)
         for pk, rank in matches.items()
@@ -482,17 +484,19 @@ def search(
             if scored:
                 corrected, parsed = suggestion, corrected_parsed
     score_of = dict(scored)
-    rows = list(
-        SearchEntry.objects.filter(pk__in=list(score_of)).values_list(
-            "pk", "kind", "countries", "year_first", "year_last"
-        )
-    )
-    facets = _facets(rows, filters) if with_facets else {}
-    kept = sorted(
-        (row for row in rows if filters.keeps(row)), key=lambda row: (-score_of[row[0]], row[0])
-    )
     start = (page - 1) * page_size
-    page_pks = [row[0] for row in kept[start : start + page_size]]
+    if with_facets or filters.active:
+        rows = list(
+            SearchEntry.objects.filter(pk__in=list(score_of)).values_list(
+                "pk", "kind", "countries", "year_first", "year_last"
+            )
+        )
+        facets = _facets(rows, filters) if with_facets else {}
+        kept = [row[0] for row in rows if filters.keeps(row)]
+        kept.sort(key=lambda pk: (-score_of[pk], pk))
+    else:  # every hit kept, in the order ranked: nothing to read but the page
+        facets, kept = {}, [pk for pk, _ in scored]
+    page_pks = kept[start : start + page_size]
     entries = SearchEntry.objects.in_bulk(page_pks)
     words = parsed.highlight_words
     hits = [_hit(entries[pk], score_of[pk], words, request) for pk in page_pks]

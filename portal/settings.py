@@ -380,6 +380,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         connect_timeout=DB_CONNECT_TIMEOUT,
         options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
     )
+# DATABASE_POOL=N (PostgreSQL): each process keeps a pool of up to N connections
+# (psycopg's pool) instead of one persistent connection per thread; a request waits at
+# most DB_CONNECT_TIMEOUT seconds for one. Persistent connections are then off, as
+# Django requires.
+DATABASE_POOL = int(os.environ.get("DATABASE_POOL", "0"))
+if DATABASE_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL,
+        "timeout": DB_CONNECT_TIMEOUT,
+    }
 if REDIS_URL:
     CACHES["default"].setdefault("OPTIONS", {}).update(
         socket_connect_timeout=DB_CONNECT_TIMEOUT, socket_timeout=DB_CONNECT_TIMEOUT

@@ -4,7 +4,8 @@ them is seen through every other on the very next request; a staff session made 
 works on the other; the API throttle counts requests to both.
 
 The database kind follows the suite's DATABASE_URL (SQLite: a temporary file;
-PostgreSQL: a database of its own beside the suite's). The Redis variants run when
+PostgreSQL: a database of its own beside the suite's, the second instance pooling its
+connections with DATABASE_POOL). The Redis variants run when
 TEST_REDIS_URL names a Redis database they may flush (CI: .ci/run sets it).
 """
 
@@ -98,8 +99,8 @@ class Stack:
     def shell(self, code):
         return self.manage("shell", "-v0", "-c", code)
 
-    def serve(self, port):
-        env = {**self.env, "PORT": str(port), "HOST": "127.0.0.1"}
+    def serve(self, port, **settings):
+        env = {**self.env, **settings, "PORT": str(port), "HOST": "127.0.0.1"}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "portal.wsgi", "-c", "portal/gunicorn_conf.py"],
             cwd=ROOT,
@@ -154,7 +155,9 @@ def stack(request, tmp_path_factory):
         f"TOTPDevice.objects.create(user=chief, name='app', confirmed=True, key={TOTP_KEY!r})\n"
     )
     try:
-        stack.bases = [stack.serve(port) for port in PORTS]
+        # On PostgreSQL the second instance takes its connections from psycopg's pool.
+        first, second = PORTS
+        stack.bases = [stack.serve(first), stack.serve(second, DATABASE_POOL="3")]
         yield stack
     finally:
         stack.stop()
