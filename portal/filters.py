@@ -16,8 +16,10 @@ from frameworks.models import Framework
 from portal.api.problems import InvalidParameters
 from portal.models import Figure, Source, Topic
 
-# Parameters every list endpoint understands besides its filters.
-GENERAL_PARAMETERS = {"page", "page_size", "cursor", "format", "ordering"}
+# Parameters every list endpoint understands besides its filters; a filterset may read
+# `format` too (meetings: the old name of meeting_format).
+PAGING_PARAMETERS = {"page", "page_size", "cursor", "ordering"}
+GENERAL_PARAMETERS = {*PAGING_PARAMETERS, "format"}
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -31,7 +33,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         if unknown:
             reason = f"Unknown query parameter. Known parameters: {', '.join(sorted(known))}."
             raise InvalidParameters(dict.fromkeys(unknown, reason))
-        if not set(request.query_params) - GENERAL_PARAMETERS:
+        if not set(request.query_params) - PAGING_PARAMETERS:
             return queryset  # no filter given: nothing to check or apply
         return super().filter_queryset(request, queryset, view)
 
