@@ -9,7 +9,8 @@ import sys
 import pytest
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from portal.serving.cache import CachedApplication
 from portal.settings import redis_caches
@@ -31,7 +32,13 @@ def application(settings):
     caches["responses"].clear()
     caches["default"].clear()
     TopicFactory(slug="open-ran", name="Open RAN")
-    return CachedApplication(WSGIHandler())
+    # As Django's test client does: the test's transaction holds the connection, which a
+    # request must not close (on PostgreSQL it would).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield CachedApplication(WSGIHandler())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 class Answer:
