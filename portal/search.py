@@ -259,18 +259,21 @@ def _fts_query(clauses, *, any_of=False):
 
 def _matches(clauses, *, any_of=False, names_only=False):
     """{entry id: rank, higher better} of the entries matching the clauses (in their
-    names alone, with names_only)."""
+    names alone, with names_only: then on PostgreSQL unranked, as only which is asked)."""
     if not any(not c.negated for c in clauses):
         return {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             params = []
             tsquery = _pg_query(clauses, params, any_of=any_of)
-            vector = "ts_filter(vector, '{a}')" if names_only else "vector"
+            # The names (weight A) are part of the vector: the indexed match on the whole
+            # vector narrows the rows whose names alone are then checked.
+            names = " AND ts_filter(vector, '{a}') @@ q" if names_only else ""
+            # Cover density: words near one another rank higher; divided by log length.
+            rank = "0" if names_only else f"ts_rank_cd('{PG_WEIGHTS}', vector, q, 1)"
             cursor.execute(
-                # Cover density: words near one another rank higher; divided by log length.
-                f"SELECT id, ts_rank_cd('{PG_WEIGHTS}', vector, q, 1) FROM portal_searchentry, "
-                f"(SELECT {tsquery} AS q) AS query WHERE {vector} @@ q",
+                f"SELECT id, {rank} FROM portal_searchentry, "
+                f"(SELECT {tsquery} AS q) AS query WHERE vector @@ q{names}",
                 params,
             )
         else:
