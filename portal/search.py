@@ -622,6 +622,8 @@ def _word_starts(words):
 
 def matching_tokens(text, words):
     """The tokens of text that match a searched word: those at a possible start, checked."""
+    if not words:
+        return []
     lowered = text.lower()
     if len(lowered) != len(text):  # lowering moved the offsets: look at every token
         return [m for m in TOKEN.finditer(text) if word_matches(m.group(), words)]
@@ -635,11 +637,7 @@ def matching_tokens(text, words):
 
 def snippet_text(entry, words):
     """The passage to show: the first text holding a searched word, cut around it."""
-    if not words:
-        texts = []
-    else:
-        texts = [entry.description, *entry.quotes.splitlines(), *entry.linked.splitlines()]
-    for text in texts:
+    for text in [entry.description, *entry.quotes.splitlines(), *entry.linked.splitlines()]:
         spans = matching_tokens(text, words)
         if spans:
             start = max(spans[0].start() - SNIPPET_RADIUS, 0)
