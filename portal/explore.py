@@ -739,6 +739,62 @@ def _rows_with_links(raw_rows, vocabularies, restrict):
     return rows
 
 
+# --- one country's chronicle -------------------------------------------------------------
+
+
+@dataclass
+class Chronicle:
+    """What a country's dossier reads through explore: how many records of each kind are
+    linked to it, and the dated ones of some kinds around a day."""
+
+    counts: Counter  # model name -> count, the country itself included
+    past: list  # Rows begun by the day, oldest first: the latest `limit` of them
+    earlier: bool  # whether more began before the first of `past`
+    first: Row | None  # the first of all begun by the day
+    upcoming: list  # Rows after the day, soonest first: the first `limit` of them
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+
+def _dated_rows(chosen, condition, ordering, limit):
+    parts = [
+        queryset.filter(condition).annotate(**_row_columns(kind)).values_list(*_ROW_NAMES)
+        for kind, queryset in chosen.items()
+    ]
+    union = _union(parts)
+    if union is None:
+        return []
+    return [
+        Row(KINDS[raw[0]], light_record(KINDS[raw[0]], raw))
+        for raw in union.order_by(*_ORDER_BY[ordering])[:limit]
+    ]
+
+
+def chronicle(country, *, kinds, day, limit) -> Chronicle:
+    """The records linked to `country` as /explore/?country= finds them, counted by kind,
+    and the dated records of `kinds` among them: the latest `limit` begun by `day`, the
+    first `limit` after it and the very first. Four queries, however many records."""
+    selection = Selection(records={"country": [country]}, ordering="date")
+    selection.targets = _targets(selection, vocabularies={})
+    chosen = {kind: matching(kind, selection) for kind in kinds if kind in DATED_KINDS}
+    chosen = {kind: queryset for kind, queryset in chosen.items() if queryset is not None}
+    began = Q(date_start__lte=day)
+    latest = _dated_rows(chosen, began, "-date", limit + 1)
+    # Newest first from the database, so a stable sort by day alone restores oldest first
+    # with the database's own order among the records of one day.
+    past = sorted(latest[:limit], key=lambda row: row.record.date_start)
+    first = _dated_rows(chosen, began, "date", 1)
+    return Chronicle(
+        counts=_kind_counts(selection),
+        past=past,
+        earlier=len(latest) > limit,
+        first=first[0] if first else None,
+        upcoming=_dated_rows(chosen, Q(date_start__gt=day), "date", limit),
+    )
+
+
 # --- facets ----------------------------------------------------------------------------
 
 

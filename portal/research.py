@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from frameworks.models import Framework
-from portal.explore import HOME_COUNTRY, explore
+from portal.explore import HOME_COUNTRY, KINDS, chronicle, explore, kind_label
 
 # What ties stated numbers into one series: the same unit and currency, said of the same
 # records (country, region, framework, organization, initiative, agreement, event, topic).
@@ -114,46 +114,45 @@ def linked_statistics(link_sections):
 # --- a country's dossier ---------------------------------------------------------------
 
 
+# The chronology's rows up to today (the latest) and to come; the rest are on the timeline.
+CHRONOLOGY_ROWS = 100
+
+
 @dataclass
 class Dossier:
     """What the portal holds on one country: counts by kind, a chronology, the frameworks
     it shares with Japan."""
 
-    exploration: object
+    total: int  # every record linked to it, as Explore counts them
     counts: list = field(default_factory=list)  # (kind label, count, explore query)
     chronology: list = field(default_factory=list)  # Rows, oldest first
+    earlier: bool = False  # more began before the chronology's first row
     first: object = None
     latest: object = None
     upcoming: list = field(default_factory=list)
     shared_frameworks: list = field(default_factory=list)
 
-    @property
-    def total(self):
-        return self.exploration.total
-
 
 def dossier(country, chronology_kinds) -> Dossier:
-    """One explore pass over every kind linked to `country`: the kind facet gives the
-    counts, the dated rows of `chronology_kinds` (what Japan did with it) the chronology;
-    and one query for the frameworks both it and Japan are members of."""
+    """The records linked to `country` counted by kind, the dated ones of `chronology_kinds`
+    (what Japan did with it) as a chronology, and the frameworks both it and Japan are
+    members of: five queries, however many records."""
     code = str(country.code)
-    params = QueryDict(mutable=True)
-    params.setlist("country", [code])
-    params["ordering"] = "date"
-    exploration = explore(params=params, everything=True)
-    today = timezone.localdate()
-    result = Dossier(exploration)
-    kind_facet = exploration.facets[0]
-    for value in kind_facet.values:
-        if value.value == "country":
-            continue  # the country itself
-        result.counts.append((value.label, value.count, f"country={code}&kind={value.value}"))
-    names = {kind._meta.model_name for kind in chronology_kinds}
-    dated = [row for row in exploration.rows if row.kind._meta.model_name in names and row.date]
-    result.chronology = [row for row in dated if row.date.start <= today]
-    result.upcoming = [row for row in dated if row.date.start > today]
-    if result.chronology:
-        result.first, result.latest = result.chronology[0], result.chronology[-1]
+    found = chronicle(
+        country, kinds=chronology_kinds, day=timezone.localdate(), limit=CHRONOLOGY_ROWS
+    )
+    result = Dossier(
+        total=found.total,
+        chronology=found.past,
+        earlier=found.earlier,
+        first=found.first,
+        latest=found.past[-1] if found.past else None,
+        upcoming=found.upcoming,
+    )
+    for name, model in KINDS.items():
+        if found.counts[name] and name != "country":  # not the country itself
+            label = kind_label(model, plural=True)
+            result.counts.append((label, found.counts[name], f"country={code}&kind={name}"))
     # Two filters on a many-valued relation: a member that is the country, and one that
     # is Japan (one filter would ask for a member that is both).
     result.shared_frameworks = list(

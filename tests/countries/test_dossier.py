@@ -49,6 +49,45 @@ def test_the_chronology_runs_oldest_first_and_leaves_what_is_to_come_upcoming(cl
     assert latest.startswith("<dd>Moc Vietnam <span") and ">FY2024</span>" in latest
 
 
+def test_a_long_chronology_shows_the_latest_and_the_first_and_links_the_rest(
+    client, graph, monkeypatch
+):
+    """The chronology is bounded: the latest rows up to today, the first engagement read
+    apart, what is to come after, and a link to the timeline for every one."""
+    monkeypatch.setattr("portal.research.CHRONOLOGY_ROWS", 3)
+    for month in range(1, 7):
+        made = AgreementFactory(
+            slug=f"moc-2019-{month}",
+            name=f"MoC {month} of 2019",
+            **dated(date(2019, month, 1), "month"),
+        )
+        made.parties.create(position=1, country=graph["vietnam"])
+    soon = timezone.localdate() + timedelta(days=30)
+    EventFactory(slug="soon", name="Soon", **dated(soon, "day")).countries.add(graph["vietnam"])
+    page = text(client.get("/countries/VN/"))
+    chronology = section(page, "chronology-heading")
+    shown = re.findall(
+        r'<li(?: class="upcoming")?><span class="when">.*?<a href="([^"]+)"', chronology
+    )
+    # The last three begun by today, oldest first, then what is to come.
+    assert shown == [
+        "/agreements/moc-2019-6/",
+        "/dialogues/jp-vn-dialogue/1st/",
+        "/agreements/moc-vietnam/",
+        "/events/soon/",
+    ]
+    assert (
+        'The latest 3 up to today; <a href="/timeline/?country=VN">the timeline</a>' in chronology
+    )
+    facts = section(page, "dossier-heading")
+    first = facts.split("<dt>First engagement</dt>")[1].split("</dd>")[0]
+    assert first.startswith("<dd>MoC 1 of 2019 <span") and ">January 2019</time>" in first
+
+
+def test_a_short_chronology_has_no_note_about_the_timeline(client, graph):
+    assert "The latest" not in section(text(client.get("/countries/VN/")), "chronology-heading")
+
+
 def test_the_dossier_names_the_frameworks_both_japan_and_the_country_belong_to(client, graph):
     graph["itu"].members.add(graph["japan"], graph["vietnam"])
     graph["g7"].members.add(graph["japan"])
