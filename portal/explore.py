@@ -109,6 +109,17 @@ PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
 KINDS = {model._meta.model_name: model for model in RECORD_KINDS}
 
 
+def linked_query(record, kind):
+    """The query string that lists every record of `kind` linked to `record`, or None
+    when `record` is not of a kind Explore filters by or Explore does not list `kind`."""
+    if kind not in RECORD_KINDS:
+        return None
+    for dimension in DIMENSIONS:
+        if isinstance(record, dimension.model):
+            return urlencode([(dimension.param, record.public_id), ("kind", kind._meta.model_name)])
+    return None
+
+
 def kind_label(model, plural=False):
     meta = model._meta
     return str(meta.verbose_name_plural if plural else meta.verbose_name).capitalize()

@@ -39,6 +39,14 @@ class End:
     # and API show those rows themselves, with what the row says (the role, the post).
     inline_owner: bool = False
 
+    @property
+    def declared_here(self):
+        """Whether the record itself holds these links (its own field or inline rows), as
+        against what other records say of it: those grow with the data, these with edits."""
+        return self.inline_owner or any(
+            f.name == self.accessor and not f.auto_created for f in self.kind._meta.get_fields()
+        )
+
 
 @dataclass
 class Side:
@@ -82,7 +90,9 @@ class Side:
 
 def _end_records(instance, end):
     if end.row_field:
-        rows = _prefetched(instance, end.accessor)
+        rows = instance.__dict__.get(links_attr(end.accessor))
+        if rows is None:
+            rows = _prefetched(instance, end.accessor)
         return [getattr(row, end.row_field) for row in rows if getattr(row, end.row_field)]
     if end.many:
         loaded = instance.__dict__.get(links_attr(end.accessor))
@@ -92,8 +102,9 @@ def _end_records(instance, end):
 
 
 def links_attr(accessor):
-    """Where `with_links()` puts the records of a plain many-valued end: a list (to_attr),
-    which costs Django no manager and queryset per record, as a prefetch cache does."""
+    """Where `with_links()` puts the records of a plain many-valued end (and the rows of a
+    bounded inline end): a list (to_attr), which costs Django no manager and queryset per
+    record, as a prefetch cache does."""
     return f"linked_{accessor}"
 
 
@@ -205,21 +216,26 @@ def side(kind, name) -> Side:
 class Shown:
     side: Side
     records: list
+    more: bool = False  # more are linked than `records` holds (a page's bound)
+    all_url: str = ""  # where every one is listed, when `more` and somewhere does
 
     @property
     def record(self):
         return self.records[0] if self.records else None
 
 
-def shown_links(record):
+def shown_links(record, limit=None):
     """What a record's page shows of the link graph: its single-valued sides as facts and
-    its other sides as sections, each with its published records; inline sides (an
-    agreement's parties, a person's posts) are left to the kind's own template."""
+    its other sides as sections, each with its published records (with `limit`, at most
+    that many of what others say of it, loaded by `with_links(limit=limit + 1)`); inline
+    sides (an agreement's parties, a person's posts) are left to the kind's own template."""
     facts, sections = [], []
     for kind_side in sides(type(record)):
         if kind_side.inline:
             continue
         shown = Shown(kind_side, kind_side.records(record))
+        if limit is not None and len(shown.records) > limit:
+            shown.records, shown.more = shown.records[:limit], True
         if shown.records:
             (sections if kind_side.many else facts).append(shown)
     return facts, sections
@@ -232,9 +248,10 @@ def _linkable(model):
     return queryset.select_related(*related) if related else queryset
 
 
-def link_loading(kind):
+def link_loading(kind, limit=None):
     """(select_related, prefetch_related) that load every side of a kind at once: one query
-    per linked relation, however many records are linked."""
+    per linked relation, however many records are linked; with `limit`, at most that many
+    records of each end the record does not declare itself (what others say of it)."""
     select, prefetch = [], {}
     for end in all_ends():
         if end.kind is not kind:
@@ -266,10 +283,19 @@ def link_loading(kind):
                     end.row_field,
                     *(f"{end.row_field}__{name}" for name in getattr(owner, "link_related", ())),
                 )
-            prefetch[end.accessor] = Prefetch(end.accessor, queryset=queryset)
+            if limit is not None and not end.declared_here:
+                # A sliced prefetch goes to a list: Django cannot filter it into a manager.
+                prefetch[end.accessor] = Prefetch(
+                    end.accessor, queryset=queryset[:limit], to_attr=links_attr(end.accessor)
+                )
+            else:
+                prefetch[end.accessor] = Prefetch(end.accessor, queryset=queryset)
         elif end.many:
+            queryset = _linkable(end.target)
+            if limit is not None and not end.declared_here:
+                queryset = queryset[:limit]
             prefetch[end.accessor] = Prefetch(
-                end.accessor, queryset=_linkable(end.target), to_attr=links_attr(end.accessor)
+                end.accessor, queryset=queryset, to_attr=links_attr(end.accessor)
             )
         else:
             select.append(end.accessor)
@@ -320,11 +346,7 @@ class KeyFact:
 def _declared_here(kind_side):
     """A side whose links the record itself declares: its own fields and inline rows,
     not what other records say of it."""
-    return all(
-        end.inline_owner
-        or any(f.name == end.accessor and not f.auto_created for f in end.kind._meta.get_fields())
-        for end in kind_side.ends
-    )
+    return all(end.declared_here for end in kind_side.ends)
 
 
 def key_facts(record):

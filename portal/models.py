@@ -56,10 +56,11 @@ class RecordQuerySet(models.QuerySet):
     def published(self):
         return self.filter(self.published_condition())
 
-    def with_links(self):
+    def with_links(self, limit=None):
         """The records with every linked record (portal.links) and their citations: one
-        query per relation, however many records are linked."""
-        select, prefetch = link_loading(self.model)
+        query per relation, however many records are linked; with `limit`, at most that
+        many of each relation other records hold (a page's bound; the API takes all)."""
+        select, prefetch = link_loading(self.model, limit)
         queryset = self.select_related(*select) if select else self
         return queryset.prefetch_related(*prefetch, citations_prefetch())
 

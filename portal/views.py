@@ -18,6 +18,7 @@ from portal.explore import (
     Problem,
     Suggestion,
     explore,
+    linked_query,
 )
 from portal.explore import ORDERINGS as EXPLORE_ORDERINGS
 from portal.facets import active_filters, build_facets
@@ -43,6 +44,9 @@ PAGE_SIZE = 25
 # Parameters a list page reads besides its filters.
 LIST_PARAMETERS = ("page", "page_size", "ordering", "format", "view")
 DOWNLOADS = ("csv", "json")
+# What a record's page lists of each relation other records hold (a country's agreements,
+# a framework's events): the rest are a link away, so a page is bounded however many there are.
+SECTION_ROWS = 100
 
 
 class HomeView(TemplateView):
@@ -326,7 +330,7 @@ class RecordDetailView(DetailView):
     slug_field = "slug"
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user).with_links()
+        return self.model.objects.visible_to(self.request.user).with_links(limit=SECTION_ROWS + 1)
 
     def get(self, request, *args, **kwargs):
         """?preview=<pending change id>: staff read the page as approving the change
@@ -349,7 +353,12 @@ class RecordDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["preview"] = getattr(self, "preview", None)
         context["is_draft"] = self.object.status != Status.PUBLISHED
-        context["link_facts"], context["link_sections"] = shown_links(self.object)
+        facts, sections = shown_links(self.object, limit=SECTION_ROWS)
+        for shown in sections:
+            if shown.more:
+                query = linked_query(self.object, shown.side.target)
+                shown.all_url = f"{reverse('explore')}?{query}" if query else ""
+        context["link_facts"], context["link_sections"] = facts, sections
         context["key_facts"] = key_facts(self.object)
         context["admin_url"] = self.admin_url()
         return context
