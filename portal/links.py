@@ -248,54 +248,70 @@ def _linkable(model):
     return queryset.select_related(*related) if related else queryset
 
 
-def link_loading(kind, limit=None):
-    """(select_related, prefetch_related) that load every side of a kind at once: one query
-    per linked relation, however many records are linked; with `limit`, at most that many
-    records of each end the record does not declare itself (what others say of it)."""
-    select, prefetch = [], {}
+def _many_queryset(kind, end):
+    """What a many-valued end loads: the published records, or the inline rows (with the
+    records they hold) of an inline link."""
+    if not end.row_field:
+        return _linkable(end.target)
+    rows = getattr(kind, end.accessor).rel.related_model
+    if not end.inline_owner:
+        owner = end.target
+        return rows.objects.filter(
+            owner.objects.published_condition(f"{end.row_field}__")
+        ).select_related(
+            end.row_field,
+            *(f"{end.row_field}__{name}" for name in getattr(owner, "link_related", ())),
+        )
+    queryset = rows.objects.select_related(
+        *(
+            f.name
+            for f in rows._meta.concrete_fields
+            if f.many_to_one and is_record_kind(f.related_model) and f.related_model is not kind
+        )
+    )
+    if any(f.name == "citations" for f in rows._meta.many_to_many):
+        citation = rows._meta.get_field("citations").related_model
+        queryset = queryset.prefetch_related(
+            Prefetch("citations", citation.objects.select_related("footnote"))
+        )
+    return queryset
+
+
+def _said_by_others(kind):
+    """The many-valued ends of a kind that it does not declare itself, one per accessor:
+    what other records say of it, which grows with the data."""
+    found = {}
     for end in all_ends():
-        if end.kind is not kind:
+        if end.kind is kind and end.many and not end.declared_here:
+            found.setdefault(end.accessor, end)
+    return list(found.values())
+
+
+def load_said_by_others(record, limit):
+    """Read onto one record at most `limit` of each end `_said_by_others` names, one query
+    each (a LIMIT: a sliced prefetch would number the rows of every record instead), where
+    the readers of with_links() find them."""
+    for end in _said_by_others(type(record)):
+        related = getattr(record, end.accessor)
+        queryset = _many_queryset(type(record), end).filter(**related.core_filters)
+        record.__dict__[links_attr(end.accessor)] = list(queryset[:limit])
+
+
+def link_loading(kind, others=True):
+    """(select_related, prefetch_related) that load every side of a kind at once: one query
+    per linked relation, however many records are linked; with `others` false, not the
+    ends other records hold (`load_said_by_others` reads a bounded number of those)."""
+    select, prefetch = [], {}
+    left_out = set() if others else {end.accessor for end in _said_by_others(kind)}
+    for end in all_ends():
+        if end.kind is not kind or end.accessor in left_out:
             continue
         if end.row_field:
-            if end.accessor in prefetch:
-                continue
-            rows = getattr(kind, end.accessor).rel.related_model
-            if end.inline_owner:
-                queryset = rows.objects.select_related(
-                    *(
-                        f.name
-                        for f in rows._meta.concrete_fields
-                        if f.many_to_one
-                        and is_record_kind(f.related_model)
-                        and f.related_model is not kind
-                    )
-                )
-                if any(f.name == "citations" for f in rows._meta.many_to_many):
-                    citation = rows._meta.get_field("citations").related_model
-                    queryset = queryset.prefetch_related(
-                        Prefetch("citations", citation.objects.select_related("footnote"))
-                    )
-            else:
-                owner = end.target
-                queryset = rows.objects.filter(
-                    owner.objects.published_condition(f"{end.row_field}__")
-                ).select_related(
-                    end.row_field,
-                    *(f"{end.row_field}__{name}" for name in getattr(owner, "link_related", ())),
-                )
-            if limit is not None and not end.declared_here:
-                # A sliced prefetch goes to a list: Django cannot filter it into a manager.
-                prefetch[end.accessor] = Prefetch(
-                    end.accessor, queryset=queryset[:limit], to_attr=links_attr(end.accessor)
-                )
-            else:
-                prefetch[end.accessor] = Prefetch(end.accessor, queryset=queryset)
+            if end.accessor not in prefetch:
+                prefetch[end.accessor] = Prefetch(end.accessor, queryset=_many_queryset(kind, end))
         elif end.many:
-            queryset = _linkable(end.target)
-            if limit is not None and not end.declared_here:
-                queryset = queryset[:limit]
             prefetch[end.accessor] = Prefetch(
-                end.accessor, queryset=queryset, to_attr=links_attr(end.accessor)
+                end.accessor, queryset=_many_queryset(kind, end), to_attr=links_attr(end.accessor)
             )
         else:
             select.append(end.accessor)

@@ -56,11 +56,12 @@ class RecordQuerySet(models.QuerySet):
     def published(self):
         return self.filter(self.published_condition())
 
-    def with_links(self, limit=None):
+    def with_links(self, others=True):
         """The records with every linked record (portal.links) and their citations: one
-        query per relation, however many records are linked; with `limit`, at most that
-        many of each relation other records hold (a page's bound; the API takes all)."""
-        select, prefetch = link_loading(self.model, limit)
+        query per relation, however many records are linked; with `others` false, not the
+        relations other records hold (a page reads a bounded number of those for its one
+        record: portal.links.load_said_by_others)."""
+        select, prefetch = link_loading(self.model, others)
         queryset = self.select_related(*select) if select else self
         return queryset.prefetch_related(*prefetch, citations_prefetch())
 

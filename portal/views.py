@@ -22,7 +22,7 @@ from portal.explore import (
 )
 from portal.explore import ORDERINGS as EXPLORE_ORDERINGS
 from portal.facets import active_filters, build_facets
-from portal.links import key_facts, shown_links
+from portal.links import key_facts, load_said_by_others, shown_links
 from portal.list_columns import list_csv, listings, order_by, row_json
 from portal.list_titles import list_title
 from portal.models import Status
@@ -330,7 +330,7 @@ class RecordDetailView(DetailView):
     slug_field = "slug"
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user).with_links(limit=SECTION_ROWS + 1)
+        return self.model.objects.visible_to(self.request.user).with_links(others=False)
 
     def get(self, request, *args, **kwargs):
         """?preview=<pending change id>: staff read the page as approving the change
@@ -353,6 +353,7 @@ class RecordDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["preview"] = getattr(self, "preview", None)
         context["is_draft"] = self.object.status != Status.PUBLISHED
+        load_said_by_others(self.object, SECTION_ROWS + 1)
         facts, sections = shown_links(self.object, limit=SECTION_ROWS)
         for shown in sections:
             if shown.more:
