@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from countries.models import Region
 from initiatives.models import Agreement, Initiative, Meeting
 from portal.models import Citation, Status
 from tests.factories import TopicFactory
@@ -84,3 +85,8 @@ def test_copies_are_marked_linked_and_dated_at_every_precision(django_db_blocker
         Meeting.objects.filter(loaded_digest__gt="").count()
     )
     assert Citation.objects.count() % 3 == 0
+    # Countries and regions are not copied: the copies link to the real ones.
+    assert not Region.objects.filter(slug__contains="-syn").exists()
+    linked = Initiative.objects.filter(slug__endswith="-syn1", regions__isnull=False)
+    assert linked.exists()
+    assert not linked.filter(regions__slug__contains="-syn").exists()

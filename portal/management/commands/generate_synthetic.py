@@ -5,9 +5,11 @@ fixtures (the real records, as `load_portal_data` does), then adds N-1 synthetic
 of every record, citation and inline row, linked to each other as the originals are
 (copy k of an agreement is made under copy k of its framework, cites copy k of its
 citations, has copy k of its parties), so every relation of the link graph
-(portal/links.py) is filled at N times its real density. Countries are the exception:
-there are only so many ISO codes, so every copy links to the real countries, whose pages
-therefore show N times as many records.
+(portal/links.py) is filled at N times its real density. Countries and regions are the
+exception: there are only so many ISO codes and regions of the world, so every copy links
+to the real ones, whose pages therefore show N times as many records. (Copied regions
+would each hold the same countries: every country in N times as many regions, a shape no
+real growth has.)
 
 Copies vary what the originals hold: dates at every precision (year, fiscal year,
 month, day, a range of days) and about one in ten (`--draft-every`) a draft.
@@ -34,7 +36,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from countries.models import Country
+from countries.models import Country, Region
 from portal.changes import one_reload
 from portal.links import _inline_models, record_kinds
 from portal.loading import FixtureError, Loader
@@ -48,8 +50,9 @@ NOTE = (
     "{original}); not from the source text."
 )
 MAX_SCALE = 1000
-# Kinds that are not copied: a country's id is its ISO code, and there are only so many.
-SHARED_KINDS = (Country,)
+# Kinds that are not copied: a country's id is its ISO code, and there are only so many
+# countries and regions of the world.
+SHARED_KINDS = (Country, Region)
 BATCH = 2000
 
 
