@@ -257,31 +257,49 @@ def _fts_query(clauses, *, any_of=False):
     return joined
 
 
-def _matches(clauses, *, any_of=False, names_only=False):
-    """{entry id: rank, higher better} of the entries matching the clauses (in their
-    names alone, with names_only: then on PostgreSQL unranked, as only which is asked)."""
+def _matches(clauses, *, any_of=False):
+    """{entry id: rank, higher better} of the entries matching the clauses."""
     if not any(not c.negated for c in clauses):
         return {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             params = []
             tsquery = _pg_query(clauses, params, any_of=any_of)
-            # The names (weight A) are part of the vector: the indexed match on the whole
-            # vector narrows the rows whose names alone are then checked.
-            names = " AND ts_filter(vector, '{a}') @@ q" if names_only else ""
             # Cover density: words near one another rank higher; divided by log length.
-            rank = "0" if names_only else f"ts_rank_cd('{PG_WEIGHTS}', vector, q, 1)"
             cursor.execute(
-                f"SELECT id, {rank} FROM portal_searchentry, "
-                f"(SELECT {tsquery} AS q) AS query WHERE vector @@ q{names}",
+                f"SELECT id, ts_rank_cd('{PG_WEIGHTS}', vector, q, 1) FROM portal_searchentry, "
+                f"(SELECT {tsquery} AS q) AS query WHERE vector @@ q",
                 params,
             )
         else:
-            match = _fts_query(clauses, any_of=any_of)
             cursor.execute(
                 f"SELECT rowid, -bm25(portal_searchentry_fts, {FTS_WEIGHTS}) "
                 "FROM portal_searchentry_fts WHERE portal_searchentry_fts MATCH %s",
-                [f"names : {match}" if names_only else match],
+                [_fts_query(clauses, any_of=any_of)],
+            )
+        return dict(cursor.fetchall())
+
+
+def _named(clauses):
+    """{entry id: names} of the entries whose names alone match the clauses: on
+    PostgreSQL from the names' own indexed vector (migration 0012)."""
+    if not any(not c.negated for c in clauses):
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            params = []
+            tsquery = _pg_query(clauses, params)
+            cursor.execute(
+                f"SELECT id, names FROM portal_searchentry, (SELECT {tsquery} AS q) AS query "
+                "WHERE names_vector @@ q",
+                params,
+            )
+        else:
+            cursor.execute(
+                "SELECT entry.id, entry.names FROM portal_searchentry_fts "
+                "JOIN portal_searchentry AS entry ON entry.id = portal_searchentry_fts.rowid "
+                "WHERE portal_searchentry_fts MATCH %s",
+                [f"names : {_fts_query(clauses)}"],
             )
         return dict(cursor.fetchall())
 
@@ -448,18 +466,18 @@ def _ranked(parsed, query):
     # Records whose names alone hold every word come before the rest, and of those a
     # record named exactly by the query (or, for one clause, a synonym of it) first: an
     # exact name holds every word, so only the named are looked at.
-    named = set() if partial else set(_matches(parsed.clauses, names_only=True)) & set(matches)
     wanted = {tokens(query)}
     if len(parsed.clauses) == 1:
         wanted |= {alternative.words for alternative in parsed.clauses[0].alternatives}
-    exact = set()
-    candidates = matches if partial else named
-    if candidates:
-        for pk, names in SearchEntry.objects.filter(pk__in=list(candidates)).values_list(
-            "pk", "names"
-        ):
-            if any(tokens(name) in wanted for name in names.splitlines()):
-                exact.add(pk)
+    if partial:
+        named = set()
+        candidates = SearchEntry.objects.filter(pk__in=list(matches)).values_list("pk", "names")
+    else:
+        candidates = [(pk, names) for pk, names in _named(parsed.clauses).items() if pk in matches]
+        named = {pk for pk, _ in candidates}
+    exact = {
+        pk for pk, names in candidates if any(tokens(name) in wanted for name in names.splitlines())
+    }
     scored = [
         (pk, 20 * (pk in exact) + 10 * (pk in named) + 2 * counts[pk] + rank)
         for pk, rank in matches.items()
