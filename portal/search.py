@@ -237,6 +237,14 @@ def _pg_query(clauses, params, *, any_of=False):
     return joined
 
 
+def _pg_with(tsquery):
+    """The tsquery as `q`, made before the plan: the planner then cannot estimate from the
+    vector's statistics how many rows match, takes its default (few) and reads them
+    through the GIN index. With the estimate, a common word ("digital", 40% of the rows
+    at 100x) got a sequential scan that detoasts and tests every vector: 70 ms, not 19."""
+    return f"WITH query AS MATERIALIZED (SELECT {tsquery} AS q)"
+
+
 def _fts_clause(clause):
     parts = []
     for alternative in clause.alternatives:
@@ -267,8 +275,8 @@ def _matches(clauses, *, any_of=False):
             tsquery = _pg_query(clauses, params, any_of=any_of)
             # Cover density: words near one another rank higher; divided by log length.
             cursor.execute(
-                f"SELECT id, ts_rank_cd('{PG_WEIGHTS}', vector, q, 1) FROM portal_searchentry, "
-                f"(SELECT {tsquery} AS q) AS query WHERE vector @@ q",
+                f"{_pg_with(tsquery)} SELECT id, ts_rank_cd('{PG_WEIGHTS}', vector, q, 1) "
+                "FROM portal_searchentry, query WHERE vector @@ q",
                 params,
             )
         else:
@@ -290,7 +298,7 @@ def _named(clauses):
             params = []
             tsquery = _pg_query(clauses, params)
             cursor.execute(
-                f"SELECT id, names FROM portal_searchentry, (SELECT {tsquery} AS q) AS query "
+                f"{_pg_with(tsquery)} SELECT id, names FROM portal_searchentry, query "
                 "WHERE names_vector @@ q",
                 params,
             )
