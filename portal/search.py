@@ -237,6 +237,14 @@ def _pg_query(clauses, params, *, any_of=False):
     return joined
 
 
+def _pg_with(tsquery):
+    """The tsquery as `q`, made before the plan: the planner then cannot estimate from the
+    vector's statistics how many rows match, takes its default (few) and reads them
+    through the GIN index. With the estimate, a common word ("digital", 40% of the rows
+    at 100x) got a sequential scan that detoasts and tests every vector: 70 ms, not 19."""
+    return f"WITH query AS MATERIALIZED (SELECT {tsquery} AS q)"
+
+
 def _fts_clause(clause):
     parts = []
     for alternative in clause.alternatives:
@@ -257,31 +265,69 @@ def _fts_query(clauses, *, any_of=False):
     return joined
 
 
-def _matches(clauses, *, any_of=False, names_only=False):
-    """{entry id: rank, higher better} of the entries matching the clauses (in their
-    names alone, with names_only: then on PostgreSQL unranked, as only which is asked)."""
+def _matches(clauses, *, any_of=False, ranked=True):
+    """{entry id: rank, higher better} of the entries matching the clauses. Unranked,
+    PostgreSQL gives None for each (`_ranks` ranks the few that are needed); FTS5's bm25
+    costs next to nothing, so SQLite ranks anyway."""
     if not any(not c.negated for c in clauses):
         return {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             params = []
             tsquery = _pg_query(clauses, params, any_of=any_of)
-            # The names (weight A) are part of the vector: the indexed match on the whole
-            # vector narrows the rows whose names alone are then checked.
-            names = " AND ts_filter(vector, '{a}') @@ q" if names_only else ""
-            # Cover density: words near one another rank higher; divided by log length.
-            rank = "0" if names_only else f"ts_rank_cd('{PG_WEIGHTS}', vector, q, 1)"
+            rank = _pg_rank() if ranked else "NULL"
             cursor.execute(
-                f"SELECT id, {rank} FROM portal_searchentry, "
-                f"(SELECT {tsquery} AS q) AS query WHERE vector @@ q{names}",
+                f"{_pg_with(tsquery)} SELECT id, {rank} FROM portal_searchentry, query "
+                "WHERE vector @@ q",
                 params,
             )
         else:
-            match = _fts_query(clauses, any_of=any_of)
             cursor.execute(
                 f"SELECT rowid, -bm25(portal_searchentry_fts, {FTS_WEIGHTS}) "
                 "FROM portal_searchentry_fts WHERE portal_searchentry_fts MATCH %s",
-                [f"names : {match}" if names_only else match],
+                [_fts_query(clauses, any_of=any_of)],
+            )
+        return dict(cursor.fetchall())
+
+
+def _pg_rank():
+    # Cover density: words near one another rank higher; divided by log length.
+    return f"ts_rank_cd('{PG_WEIGHTS}', vector, q, 1)"
+
+
+def _ranks(clauses, pks):
+    """{entry id: rank} of these entries (PostgreSQL), for clauses they match."""
+    params = []
+    tsquery = _pg_query(clauses, params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{_pg_with(tsquery)} SELECT id, {_pg_rank()} FROM portal_searchentry, query "
+            "WHERE id = ANY(%s)",
+            [*params, list(pks)],
+        )
+        return dict(cursor.fetchall())
+
+
+def _named(clauses):
+    """{entry id: names} of the entries whose names alone match the clauses: on
+    PostgreSQL from the names' own indexed vector (migration 0012)."""
+    if not any(not c.negated for c in clauses):
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            params = []
+            tsquery = _pg_query(clauses, params)
+            cursor.execute(
+                f"{_pg_with(tsquery)} SELECT id, names FROM portal_searchentry, query "
+                "WHERE names_vector @@ q",
+                params,
+            )
+        else:
+            cursor.execute(
+                "SELECT entry.id, entry.names FROM portal_searchentry_fts "
+                "JOIN portal_searchentry AS entry ON entry.id = portal_searchentry_fts.rowid "
+                "WHERE portal_searchentry_fts MATCH %s",
+                [f"names : {_fts_query(clauses)}"],
             )
         return dict(cursor.fetchall())
 
@@ -329,7 +375,7 @@ def suggestion_for(parsed):
             and len(clause.alternatives[0].words) == 1
             and len(typed) >= SUGGEST_MIN_LENGTH
             and not typed.isdigit()
-            and not _matches([clause])
+            and not _matches([clause], ranked=False)
         ):
             better = correction(typed.lower())
             if better and better != typed.lower():
@@ -427,45 +473,90 @@ class Filters:
         )
 
 
+@dataclass
+class Ranking:
+    """The hits of a query best first: in tiers (a bonus to the score, and the entries
+    that earn it), best tier first, each ordered by rank. On PostgreSQL ranking every
+    match was most of a search's time, so a tier is ranked only when a page reaches it."""
+
+    tiers: list = field(default_factory=list)  # [(bonus, [entry id])]
+    ranks: dict = field(default_factory=dict)  # entry id -> rank, of those ranked so far
+    clauses: list = field(default_factory=list)  # what to rank the others by
+    # Not every word was found together: ranked by how many of them each hit holds.
+    partial: bool = False
+
+    @property
+    def pks(self):
+        return [pk for _, pks in self.tiers for pk in pks]
+
+    def page(self, start, stop, keep=None):
+        """[(entry id, score)] of the hits from start to stop, best first, counting only
+        the entries in keep (when given); and how many are counted."""
+        reached, offset = [], 0
+        for bonus, pks in self.tiers:
+            if keep is not None:
+                pks = [pk for pk in pks if pk in keep]
+            if offset < stop and start < offset + len(pks):
+                reached.append((bonus, pks, offset))
+            offset += len(pks)
+        unranked = [pk for _, pks, _ in reached for pk in pks if pk not in self.ranks]
+        if unranked:  # one query, however many tiers the page reaches
+            self.ranks.update(_ranks(self.clauses, unranked))
+        hits = []
+        for bonus, pks, first in reached:
+            scored = sorted(
+                ((pk, bonus + self.ranks[pk]) for pk in pks), key=lambda item: (-item[1], item[0])
+            )
+            hits += scored[max(start - first, 0) : stop - first]
+        return hits, offset
+
+
 def _ranked(parsed, query):
-    """[(entry id, score)] best first, and whether the words matched only in part."""
+    """The Ranking of the entries matching a parsed query."""
     from portal.models import SearchEntry
 
     positive = parsed.positive
     if not positive:
-        return [], False
-    matches = _matches(parsed.clauses)
-    partial = False
-    counts = Counter()
-    if not matches and len(positive) > 1:
-        partial = True
-        matches = _matches(parsed.clauses, any_of=True)
-        negated = [c for c in parsed.clauses if c.negated]
-        left_out = set(_matches(negated, any_of=True)) if negated else set()
-        matches = {pk: rank for pk, rank in matches.items() if pk not in left_out}
-        for clause in positive:
-            counts.update(set(_matches([clause])) & set(matches))
-    # Records whose names alone hold every word come before the rest, and of those a
-    # record named exactly by the query (or, for one clause, a synonym of it) first: an
-    # exact name holds every word, so only the named are looked at.
-    named = set() if partial else set(_matches(parsed.clauses, names_only=True)) & set(matches)
+        return Ranking()
     wanted = {tokens(query)}
     if len(parsed.clauses) == 1:
         wanted |= {alternative.words for alternative in parsed.clauses[0].alternatives}
-    exact = set()
-    candidates = matches if partial else named
-    if candidates:
-        for pk, names in SearchEntry.objects.filter(pk__in=list(candidates)).values_list(
-            "pk", "names"
-        ):
-            if any(tokens(name) in wanted for name in names.splitlines()):
-                exact.add(pk)
-    scored = [
-        (pk, 20 * (pk in exact) + 10 * (pk in named) + 2 * counts[pk] + rank)
-        for pk, rank in matches.items()
-    ]
-    scored.sort(key=lambda item: (-item[1], item[0]))
-    return scored, partial
+
+    def is_exact(names):
+        return any(tokens(name) in wanted for name in names.splitlines())
+
+    matches = _matches(parsed.clauses, ranked=False)
+    if matches:
+        # Records whose names alone hold every word come before the rest, and of those
+        # a record named exactly by the query (or, for one clause, a synonym of it)
+        # first: an exact name holds every word, so only the named are looked at.
+        named = {pk: names for pk, names in _named(parsed.clauses).items() if pk in matches}
+        exact = {pk for pk, names in named.items() if is_exact(names)}
+        tiers = [
+            (30, list(exact)),
+            (10, [pk for pk in named if pk not in exact]),
+            (0, [pk for pk in matches if pk not in named]),
+        ]
+        ranks = {pk: rank for pk, rank in matches.items() if rank is not None}
+        return Ranking([tier for tier in tiers if tier[1]], ranks, parsed.clauses)
+    if len(positive) == 1:
+        return Ranking()
+    # Not every word together: records ranked by how many of the words they hold, and
+    # a record named exactly by the query first; all of them ranked at once.
+    matches = _matches(parsed.clauses, any_of=True)
+    negated = [c for c in parsed.clauses if c.negated]
+    left_out = set(_matches(negated, any_of=True, ranked=False)) if negated else set()
+    matches = {pk: rank for pk, rank in matches.items() if pk not in left_out}
+    counts = Counter()
+    for clause in positive:
+        counts.update(set(_matches([clause], ranked=False)) & set(matches))
+    exact = {
+        pk
+        for pk, names in SearchEntry.objects.filter(pk__in=list(matches)).values_list("pk", "names")
+        if is_exact(names)
+    }
+    scores = {pk: 20 * (pk in exact) + 2 * counts[pk] + rank for pk, rank in matches.items()}
+    return Ranking([(0, list(scores))] if scores else [], scores, partial=True)
 
 
 def search(
@@ -477,41 +568,40 @@ def search(
 
     filters = filters or Filters()
     parsed = parse(query)
-    scored, partial = _ranked(parsed, query)
+    ranking = _ranked(parsed, query)
     corrected = None
-    if not scored and parsed.positive:
+    if not ranking.tiers and parsed.positive:
         suggestion = suggestion_for(parsed)
         if suggestion:
             corrected_parsed = parse(suggestion)
-            scored, partial = _ranked(corrected_parsed, suggestion)
-            if scored:
-                corrected, parsed = suggestion, corrected_parsed
-    score_of = dict(scored)
+            corrected_ranking = _ranked(corrected_parsed, suggestion)
+            if corrected_ranking.tiers:
+                corrected, parsed, ranking = suggestion, corrected_parsed, corrected_ranking
     start = (page - 1) * page_size
+    facets, keep = {}, None
     if with_facets or filters.active:
         rows = list(
-            SearchEntry.objects.filter(pk__in=list(score_of)).values_list(
+            SearchEntry.objects.filter(pk__in=ranking.pks).values_list(
                 "pk", "kind", "countries", "year_first", "year_last"
             )
         )
-        facets = _facets(rows, filters) if with_facets else {}
-        kept = [row[0] for row in rows if filters.keeps(row)]
-        kept.sort(key=lambda pk: (-score_of[pk], pk))
-    else:  # every hit kept, in the order ranked: nothing to read but the page
-        facets, kept = {}, [pk for pk, _ in scored]
-    page_pks = kept[start : start + page_size]
-    entries = SearchEntry.objects.in_bulk(page_pks)
+        if with_facets:
+            facets = _facets(rows, filters)
+        if filters.active:
+            keep = {row[0] for row in rows if filters.keeps(row)}
+    scored, total = ranking.page(start, start + page_size, keep)
+    entries = SearchEntry.objects.in_bulk([pk for pk, _ in scored])
     words = parsed.highlight_words
-    hits = [_hit(entries[pk], score_of[pk], words, request) for pk in page_pks]
+    hits = [_hit(entries[pk], score, words, request) for pk, score in scored]
     return Results(
         query=query,
         hits=hits,
-        total=len(kept),
+        total=total,
         page=page,
         page_size=page_size,
         facets=facets,
         corrected=corrected,
-        partial=partial,
+        partial=ranking.partial,
     )
 
 
