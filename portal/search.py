@@ -592,7 +592,9 @@ def search(
     scored, total = ranking.page(start, start + page_size, keep)
     entries = SearchEntry.objects.in_bulk([pk for pk, _ in scored])
     words = parsed.highlight_words
-    hits = [_hit(entries[pk], score, words, request) for pk, score in scored]
+    # Every link of a page starts the same: the scheme and host are read once.
+    origin = request.build_absolute_uri("/")[:-1] if request else ""
+    hits = [_hit(entries[pk], score, words, origin) for pk, score in scored]
     return Results(
         query=query,
         hits=hits,
@@ -654,10 +656,7 @@ def _facets(rows, filters):
     }
 
 
-def _hit(entry, score, words, request):
-    def absolute(path):
-        return request.build_absolute_uri(path) if request else path
-
+def _hit(entry, score, words, origin):
     # The entry is stored in English; a page in another language names, dates and links
     # the record in its own.
     language = get_language()
@@ -667,8 +666,8 @@ def _hit(entry, score, words, request):
         type=entry.kind,
         id=entry.public_id,
         name=(japanese and entry.title_ja) or entry.title,
-        url=absolute(entry.api_path),
-        html_url=absolute(path_in(language, entry.path)),
+        url=origin + entry.api_path,
+        html_url=origin + path_in(language, entry.path),
         snippet=snippet_for(entry, words),
         score=round(score, 6),
         kind_label=kind_labels.get(entry.kind, entry.kind),

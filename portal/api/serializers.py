@@ -94,6 +94,10 @@ class SearchHitSerializer(serializers.Serializer):
     score = serializers.FloatField()
 
 
+# What each hit shows, in order: the API view reads these straight off portal.search's hits.
+SEARCH_HIT_FIELDS = tuple(SearchHitSerializer().fields)
+
+
 class SearchResultsSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Every hit, on this page and the others.")
     next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
