@@ -720,9 +720,15 @@ class Row:
         return getattr(self.record, "date", None)
 
 
+def _row(raw):
+    """A Row of the results from one row of `_ROW_NAMES`, its kind's name first."""
+    kind = KINDS[raw[0]]
+    return Row(kind, light_record(kind, raw))
+
+
 def _rows_with_links(raw_rows, vocabularies, restrict):
     """Rows with their countries and frameworks: one query for all of them."""
-    rows = [Row(KINDS[raw[0]], light_record(KINDS[raw[0]], raw)) for raw in raw_rows]
+    rows = [_row(raw) for raw in raw_rows]
     by_kind = defaultdict(list)
     for row in rows:
         by_kind[row.kind].append(row.record.pk)
@@ -777,10 +783,7 @@ def _dated_rows(chosen, condition, ordering, limit):
     union = _union(parts)
     if union is None:
         return []
-    return [
-        Row(KINDS[raw[0]], light_record(KINDS[raw[0]], raw))
-        for raw in union.order_by(*_ORDER_BY[ordering])[:limit]
-    ]
+    return [_row(raw) for raw in union.order_by(*_ORDER_BY[ordering])[:limit]]
 
 
 def chronicle(country, *, kinds, day, limit) -> Chronicle:

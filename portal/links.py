@@ -227,14 +227,16 @@ class Shown:
 def shown_links(record, limit=None):
     """What a record's page shows of the link graph: its single-valued sides as facts and
     its other sides as sections, each with its published records (with `limit`, at most
-    that many of what others say of it, loaded by `with_links(limit=limit + 1)`); inline
-    sides (an agreement's parties, a person's posts) are left to the kind's own template."""
+    that many of a side other records hold, read by `load_said_by_others(record, limit +
+    1)`; what the record declares itself is shown whole); inline sides (an agreement's
+    parties, a person's posts) are left to the kind's own template."""
     facts, sections = [], []
     for kind_side in sides(type(record)):
         if kind_side.inline:
             continue
         shown = Shown(kind_side, kind_side.records(record))
-        if limit is not None and len(shown.records) > limit:
+        bounded = limit is not None and not _declared_here(kind_side)
+        if bounded and len(shown.records) > limit:
             shown.records, shown.more = shown.records[:limit], True
         if shown.records:
             (sections if kind_side.many else facts).append(shown)
@@ -277,14 +279,15 @@ def _many_queryset(kind, end):
     return queryset
 
 
-def _said_by_others(kind):
+@cache
+def _said_by_others(kind) -> tuple[End, ...]:
     """The many-valued ends of a kind that it does not declare itself, one per accessor:
     what other records say of it, which grows with the data."""
     found = {}
     for end in all_ends():
         if end.kind is kind and end.many and not end.declared_here:
             found.setdefault(end.accessor, end)
-    return list(found.values())
+    return tuple(found.values())
 
 
 def load_said_by_others(record, limit):

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.explore.conftest import dated
-from tests.factories import AgreementFactory
+from tests.factories import AgreementFactory, TopicFactory
 from tests.pages.test_pages import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,11 @@ def test_the_bound_costs_no_query(client, graph, many_agreements):
     for n in range(5):
         AgreementFactory(slug=f"more-{n}").parties.create(position=1, country=graph["vietnam"])
     assert count_queries(client, "/countries/VN/") == few
+
+
+def test_what_a_record_declares_itself_is_shown_whole(client, many_agreements):
+    made = AgreementFactory(slug="many-topics")
+    made.topics.add(*(TopicFactory(slug=f"topic-{n}", name=f"Topic {n}") for n in range(3)))
+    section = linked_section(client.get("/agreements/many-topics/").text, "topics")
+    assert '<span class="count">(3)</span>' in section
+    assert "listed here" not in section
