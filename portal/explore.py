@@ -32,6 +32,7 @@ from frameworks.models import Framework
 from portal.links import all_ends
 from portal.models import Topic
 from portal.partial_dates import DateSpan
+from portal.prepared import prepared_rows
 from portal.record_kinds import DATED_KINDS, RECORD_KINDS
 from portal.validation import is_whole_number
 
@@ -595,7 +596,7 @@ def _linked_rows(selection):
     return list(union) if union is not None else []
 
 
-def _kind_counts(selection):
+def _kind_counts_union(selection):
     parts = []
     for kind in selection.universe:
         queryset = matching(kind, selection, leave_out="kind")
@@ -606,7 +607,11 @@ def _kind_counts(selection):
                 .annotate(n=Count("pk"))
                 .values_list("row_kind", "n")
             )
-    union = _union(parts, all=True)
+    return _union(parts, all=True)
+
+
+def _kind_counts(selection):
+    union = _kind_counts_union(selection)
     counts = Counter()
     for name, count in union if union is not None else []:
         counts[name] += count
@@ -775,37 +780,49 @@ class Chronicle:
         return sum(self.counts.values())
 
 
-def _dated_rows(chosen, condition, ordering, limit):
+def _dated_union(chosen, condition, ordering, limit):
     parts = [
         queryset.filter(condition).annotate(**_row_columns(kind)).values_list(*_ROW_NAMES)
         for kind, queryset in chosen.items()
     ]
     union = _union(parts)
-    if union is None:
-        return []
-    return [_row(raw) for raw in union.order_by(*_ORDER_BY[ordering])[:limit]]
+    return union.order_by(*_ORDER_BY[ordering])[:limit] if union is not None else None
 
 
 def chronicle(country, *, kinds, day, limit) -> Chronicle:
     """The records linked to `country` as /explore/?country= finds them, counted by kind,
     and the dated records of `kinds` among them: the latest `limit` begun by `day`, the
-    first `limit` after it and the very first. Four queries, however many records."""
+    first `limit` after it and the very first. Four queries, however many records; each
+    compiled once per country and day (their SQL depends on nothing else)."""
     selection = Selection(records={"country": [country]}, ordering="date")
     selection.targets = _targets(selection, vocabularies={})
-    chosen = {kind: matching(kind, selection) for kind in kinds if kind in DATED_KINDS}
-    chosen = {kind: queryset for kind, queryset in chosen.items() if queryset is not None}
-    began = Q(date_start__lte=day)
-    latest = _dated_rows(chosen, began, "-date", limit + 1)
+    kinds = tuple(kind for kind in kinds if kind in DATED_KINDS)
+
+    def chosen():
+        found = {kind: matching(kind, selection) for kind in kinds}
+        return {kind: queryset for kind, queryset in found.items() if queryset is not None}
+
+    def dated(after_day, ordering, rows):
+        key = ("chronicle", country.pk, kinds, day, after_day, ordering, rows)
+        condition = Q(date_start__gt=day) if after_day else Q(date_start__lte=day)
+        build = lambda: _dated_union(chosen(), condition, ordering, rows)  # noqa: E731
+        return [_row(raw) for raw in prepared_rows(key, Country, build)]
+
+    latest = dated(False, "-date", limit + 1)
     # Newest first from the database, so a stable sort by day alone restores oldest first
     # with the database's own order among the records of one day.
     past = sorted(latest[:limit], key=lambda row: row.record.date_start)
-    first = _dated_rows(chosen, began, "date", 1)
+    first = dated(False, "date", 1)
+    counts = Counter()
+    key = ("chronicle counts", country.pk)
+    for name, count in prepared_rows(key, Country, lambda: _kind_counts_union(selection)):
+        counts[name] += count
     return Chronicle(
-        counts=_kind_counts(selection),
+        counts=counts,
         past=past,
         earlier=len(latest) > limit,
         first=first[0] if first else None,
-        upcoming=_dated_rows(chosen, Q(date_start__gt=day), "date", limit),
+        upcoming=dated(True, "date", limit),
     )
 
 
