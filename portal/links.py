@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils.text import capfirst
 
+from portal.prepared import prepared_records
+
 # A hierarchy (a framework under its parent, and so on) is loaded this many levels up.
 HIERARCHY_DEPTH = 4
 
@@ -293,11 +295,18 @@ def _said_by_others(kind) -> tuple[End, ...]:
 def load_said_by_others(record, limit):
     """Read onto one record at most `limit` of each end `_said_by_others` names, one query
     each (a LIMIT: a sliced prefetch would number the rows of every record instead), where
-    the readers of with_links() find them."""
-    for end in _said_by_others(type(record)):
-        related = getattr(record, end.accessor)
-        queryset = _many_queryset(type(record), end).filter(**related.core_filters)
-        record.__dict__[links_attr(end.accessor)] = list(queryset[:limit])
+    the readers of with_links() find them. Each query is compiled once per record and
+    limit: its SQL depends on nothing else."""
+    kind = type(record)
+    for end in _said_by_others(kind):
+
+        def build(end=end):
+            related = getattr(record, end.accessor)
+            return _many_queryset(kind, end).filter(**related.core_filters)[:limit]
+
+        key = ("said by others", kind._meta.label, end.accessor, record.pk, limit)
+        records = prepared_records(key, kind, build, instance=record)
+        record.__dict__[links_attr(end.accessor)] = records
 
 
 def link_loading(kind, others=True):

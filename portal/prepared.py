@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
+from django.db.models import prefetch_related_objects
+from django.db.models.query import get_related_populators
 
 # Compiled queries kept per process, least recently used dropped first: a key per country
 # and day is a few hundred a day.
@@ -24,17 +26,31 @@ MAX_PREPARED = 4096
 
 
 @dataclass(frozen=True)
+class _Records:
+    """How rows become model instances, as Django's ModelIterable makes them."""
+
+    model: type
+    columns: slice  # the model's own columns in a row
+    attnames: list
+    klass_info: dict  # what select_related() adds, for Django's related populators
+    select: list
+    fetch_mode: object
+    prefetch: tuple
+
+
+@dataclass(frozen=True)
 class _Compiled:
     sql: str | None  # None: a query Django knows matches nothing
     params: tuple
     converters: dict  # column position -> (converter functions, expression)
+    records: _Records | None = None
 
 
 _compiled = OrderedDict()
 _lock = threading.Lock()
 
 
-def _compile(queryset, using):
+def _compile(queryset, using, as_records):
     if queryset is None:
         return _Compiled(None, (), {})
     compiler = queryset.query.get_compiler(using=using)
@@ -43,34 +59,83 @@ def _compile(queryset, using):
     except EmptyResultSet:
         return _Compiled(None, (), {})
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
-    return _Compiled(sql, tuple(params), compiler.get_converters(fields))
+    records = _records_of(queryset, compiler) if as_records else None
+    return _Compiled(sql, tuple(params), compiler.get_converters(fields), records)
 
 
-def prepared_rows(key, model, build):
-    """The rows, as tuples, of the values_list() queryset of `model` that `build()`
-    returns (None for no rows), read where the router reads `model`; `build` is called
-    only the first time this process sees `key`."""
-    using = router.db_for_read(model)
+def _records_of(queryset, compiler):
+    if (
+        compiler.annotation_col_map
+        or queryset._known_related_objects
+        or queryset._fetch_mode.track_peers
+    ):
+        raise ValueError("A prepared query of records takes no annotations and no peers.")
+    klass_info = compiler.klass_info
+    fields = klass_info["select_fields"]
+    columns = slice(fields[0], fields[-1] + 1)
+    return _Records(
+        model=klass_info["model"],
+        columns=columns,
+        attnames=[column[0].target.attname for column in compiler.select[columns]],
+        klass_info=klass_info,
+        select=compiler.select,
+        fetch_mode=queryset._fetch_mode,
+        prefetch=tuple(queryset._prefetch_related_lookups),
+    )
+
+
+def _run(key, model, build, as_records, hints):
+    using = router.db_for_read(model, **hints)
     connection = connections[using]
-    full_key = (connection.vendor, key)
+    full_key = (connection.vendor, as_records, key)
     with _lock:
         compiled = _compiled.get(full_key)
         if compiled is not None:
             _compiled.move_to_end(full_key)
     if compiled is None:
-        compiled = _compile(build(), using)
+        compiled = _compile(build(), using, as_records)
         with _lock:
             _compiled[full_key] = compiled
             if len(_compiled) > MAX_PREPARED:
                 _compiled.popitem(last=False)
     if compiled.sql is None:
-        return []
+        return compiled, using, []
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, compiled.params)
         rows = cursor.fetchall()
-    if not compiled.converters:
-        return [tuple(row) for row in rows]
-    return [_converted(row, compiled.converters, connection) for row in rows]
+    if compiled.converters:
+        rows = [_converted(row, compiled.converters, connection) for row in rows]
+    return compiled, using, rows
+
+
+def prepared_rows(key, model, build, **hints):
+    """The rows, as tuples, of the values_list() queryset of `model` that `build()`
+    returns (None for no rows), read where the router reads `model` (with `hints`);
+    `build` is called only the first time this process sees `key`."""
+    _, _, rows = _run(key, model, build, as_records=False, hints=hints)
+    return [tuple(row) for row in rows]
+
+
+def prepared_records(key, model, build, **hints):
+    """The records of the queryset of `model` that `build()` returns, with what it selects
+    and prefetches related, as Django would give them; compiled once per key, like
+    prepared_rows()."""
+    compiled, using, rows = _run(key, model, build, as_records=True, hints=hints)
+    if not rows:
+        return []
+    shape = compiled.records
+    populators = get_related_populators(shape.klass_info, shape.select, using, shape.fetch_mode)
+    records = []
+    for row in rows:
+        record = shape.model.from_db(
+            using, shape.attnames, row[shape.columns], fetch_mode=shape.fetch_mode
+        )
+        for populator in populators:
+            populator.populate(row, record)
+        records.append(record)
+    if shape.prefetch:
+        prefetch_related_objects(records, *shape.prefetch)
+    return records
 
 
 def _converted(row, converters, connection):

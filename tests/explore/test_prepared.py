@@ -5,10 +5,12 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from initiatives.models import Agreement
-from portal.prepared import prepared_rows
+from initiatives.models import Agreement, AgreementParty
+from portal.prepared import prepared_records, prepared_rows
 from tests.explore.conftest import dated
 from tests.factories import AgreementFactory, EventFactory
 
@@ -61,3 +63,33 @@ def test_a_country_page_shows_a_record_linked_after_it_was_first_served(client, 
     page = re.sub(r"\s+", " ", client.get("/countries/VN/").content.decode())
     assert "/events/future-summit/" in page
     assert "<strong>1</strong> events" in page
+
+
+def test_records_come_as_django_builds_them_with_what_they_select_and_prefetch(graph):
+    def parties():
+        return (
+            AgreementParty.objects.select_related("agreement", "country")
+            .prefetch_related("agreement__topics")
+            .order_by("pk")
+        )
+
+    expected = list(parties())
+    with CaptureQueriesContext(connection) as first:
+        records = prepared_records(("test parties", 1), AgreementParty, parties)
+    assert records == expected
+    for record, django_record in zip(records, expected, strict=True):
+        assert record.agreement.slug == django_record.agreement.slug
+        assert record.country == django_record.country
+        assert {t.slug for t in record.agreement.topics.all()} == {
+            t.slug for t in django_record.agreement.topics.all()
+        }
+    with CaptureQueriesContext(connection) as again:
+        prepared_records(("test parties", 1), AgreementParty, parties)
+    assert len(again) == len(first) == 2  # the rows, then the prefetched topics
+
+
+def test_a_record_page_lists_a_link_made_after_it_was_first_served(client, graph):
+    assert "moc-later" not in client.get("/countries/VN/").content.decode()
+    later = AgreementFactory(slug="moc-later", name="MoC later")
+    AgreementParty.objects.create(agreement=later, country=graph["vietnam"])
+    assert "/agreements/moc-later/" in client.get("/countries/VN/").content.decode()
