@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from frameworks.models import Event, Framework, Person
 from portal.filters import DatedFilters, LinkedFilters
 
@@ -18,7 +20,7 @@ class FrameworkFilter(LinkedFilters, DatedFilters):
             # A framework and the bodies directly under it (itu: ITU, ITU-R, ITU-T, ITU-D).
             if not value:
                 return queryset
-            return queryset.filter(pk__in=value) | queryset.filter(parent__in=value)
+            return queryset.filter(Q(pk__in=[record.pk for record in value]) | Q(parent__in=value))
         return super().filter_related(queryset, name, value)
 
 

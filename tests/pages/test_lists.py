@@ -176,6 +176,18 @@ def test_frameworks_sort_by_the_acronym_shown_and_come_as_a_tree(client, graph):
     )
 
 
+def test_frameworks_filtered_by_a_framework_are_it_and_the_bodies_under_it(client, graph):
+    """?framework=itu on the frameworks themselves: ITU and ITU-T, on the page and in the
+    API (it was a 500: the filter compared ids with records)."""
+    FrameworkFactory(slug="icann", name="Internet Corporation for Assigned Names", acronym="ICANN")
+    page = client.get("/frameworks/", {"framework": "itu"})
+    assert page.status_code == 200
+    assert 'href="/frameworks/itu-t/"' in page.text and "ICANN" not in page.text
+    api = client.get("/api/v1/frameworks/", {"framework": "itu"})
+    assert api.status_code == 200
+    assert {row["id"] for row in api.json()["results"]} == {"itu", "itu-t"}
+
+
 def test_a_record_page_opens_with_its_key_facts(client, graph):
     page = client.get("/agreements/moc-vietnam-2024/").text
     panel = page.split('<section class="key-facts"', 1)[1].split("</section>", 1)[0]
