@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import get_language
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from countries.models import japanese_country_name
 from portal.models import Status
+from portal.prepared import prepared_rows
 
 # How many values a facet shows before "show all (N)".
 TOP_VALUES = 6
@@ -36,7 +36,6 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-    query: str  # the query string that toggles this value
 
 
 @dataclass
@@ -56,22 +55,13 @@ class Facet:
         return [v for i, v in enumerate(self.values) if i >= TOP_VALUES and not v.selected]
 
 
-def toggle_query(params, param, value):
-    """The query string with one value of a facet ticked or unticked, others kept."""
-    query = params.copy()
-    query.pop("page", None)
-    values = query.getlist(param)
-    value = str(value)
-    query.setlist(param, [v for v in values if v != value] if value in values else [*values, value])
-    return query.urlencode()
-
-
-def link_facet(queryset, paths, id_field, chosen=()):
-    """(value, label, count) of the linked records, counted in the database, and how many
-    values there are in all. A record linked to one value by two paths (an agreement made
-    under a framework and a party to it) counts once: the paths' (value, record) pairs are
-    joined by UNION, then counted. The chosen values and the MAX_VALUES most frequent
-    come back, however many records there are to link to."""
+def link_facet_sql(queryset, paths, id_field, chosen=()):
+    """The SQL (with its parameters) of (value, label, label_ja, count, values in all) for
+    the records linked to the matches, or None when no link or no match can count. A
+    record linked to one value by two paths (an agreement made under a framework and a
+    party to it) counts once: the paths' (value, record) pairs are joined by UNION, then
+    counted. The chosen values and the MAX_VALUES most frequent come back, however many
+    records there are to link to."""
     pairs = [
         queryset.filter(**{f"{path}__status": Status.PUBLISHED}).values(
             facet_value=F(f"{path}__{id_field}"),
@@ -83,25 +73,27 @@ def link_facet(queryset, paths, id_field, chosen=()):
         if path not in ("code", "slug")  # the record itself, not a link
     ]
     if not pairs:
-        return [], 0
+        return None
     union = (pairs[0].union(*pairs[1:]) if len(pairs) > 1 else pairs[0].distinct()).order_by()
     try:
         sql, params = union.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a filter that can match nothing
-        return [], 0
+        return None
     chosen_first = (
         f"CASE WHEN facet_value IN ({', '.join(['%s'] * len(chosen))}) THEN 0 ELSE 1 END, "
         if chosen
         else ""
     )
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(
-            "SELECT facet_value, facet_label, facet_label_ja, COUNT(*), COUNT(*) OVER () "
-            f"FROM ({sql}) facet_pairs GROUP BY facet_value, facet_label, facet_label_ja "
-            f"ORDER BY {chosen_first}COUNT(*) DESC, facet_label LIMIT %s",
-            [*params, *chosen, MAX_VALUES + len(chosen)],
-        )
-        rows = cursor.fetchall()
+    return (
+        "SELECT facet_value, facet_label, facet_label_ja, COUNT(*), COUNT(*) OVER () "
+        f"FROM ({sql}) facet_pairs GROUP BY facet_value, facet_label, facet_label_ja "
+        f"ORDER BY {chosen_first}COUNT(*) DESC, facet_label LIMIT %s",
+        [*params, *chosen, MAX_VALUES + len(chosen)],
+    )
+
+
+def link_facet_values(rows, id_field):
+    """(value, label, count) of link_facet_sql's rows, and how many values there are."""
     total = rows[0][4] if rows else 0
     return [
         (str(value), facet_label(value, label, label_ja, id_field), count)
@@ -123,56 +115,71 @@ def facet_label(value, name, name_ja, id_field):
 # distinct records.
 
 
-def year_facet(queryset):
-    """A record counts in every year its date overlaps: the database counts records per
-    (first year, last year), which are few whatever the number of records."""
-    spans = (
+def year_spans(queryset):
+    """(first year, last year, records) of the dated matches: few rows, whatever the number
+    of records."""
+    return (
         queryset.exclude(date_start=None)
-        .values(
-            first=ExtractYear("date_start"), last=ExtractYear(Coalesce("date_last", "date_start"))
-        )
+        .values_list(ExtractYear("date_start"), ExtractYear(Coalesce("date_last", "date_start")))
         .annotate(records=Count("pk", distinct=True))
     )
+
+
+def year_counts(spans):
+    """A record counts in every year its date overlaps."""
     counts = Counter()
-    for span in spans:
-        for year in range(span["first"], span["last"] + 1):
-            counts[year] += span["records"]
+    for first, last, records in spans:
+        for year in range(first, last + 1):
+            counts[year] += records
     return [(str(year), str(year), count) for year, count in counts.items()]
 
 
-def kind_facet(queryset, model):
-    labels = dict(model._meta.get_field("kind").choices)
-    counts = queryset.values("kind").annotate(records=Count("pk", distinct=True))
-    return [(row["kind"], labels.get(row["kind"], row["kind"]), row["records"]) for row in counts]
+def kind_counts(queryset):
+    return queryset.values_list("kind").annotate(records=Count("pk", distinct=True))
 
 
-def build_facets(matches_without, filterset_class, params):
+def build_facets(matches_without, matches_key, filterset_class, params):
     """Facets for every filter the kind has. `matches_without(param)` is the records every
-    current filter but `param` keeps."""
+    current filter but `param` keeps; `matches_key(param)` what decides their SQL, so that
+    each facet's query is compiled once per process (portal/prepared.py)."""
     filters = filterset_class.base_filters
+    model = filterset_class._meta.model
     facets = []
 
     def add(param, title, rows, sort_by_count=True, total=None):
         chosen = params.getlist(param)
-        values = [
-            FacetValue(value, label, count, value in chosen, toggle_query(params, param, value))
-            for value, label, count in rows
-        ]
+        values = [FacetValue(value, label, count, value in chosen) for value, label, count in rows]
         key = (lambda v: (-v.count, v.label)) if sort_by_count else (lambda v: v.value)
         facets.append(Facet(param, title, sorted(values, key=key), total or len(values)))
+
+    def rows(name, leave_out, build):
+        return prepared_rows((name, matches_key(*leave_out)), model, build)
 
     for param, title, id_field in LINK_FACETS:
         paths = filterset_class.link_paths.get(param)
         if param in filters and paths and not set(paths) <= {"code", "slug"}:
-            queryset = matches_without(param).order_by()
-            rows, total = link_facet(queryset, paths, id_field, params.getlist(param))
-            add(param, title, rows, total=total)
+            chosen = params.getlist(param)
+            found = rows(
+                ("link facet", param, tuple(chosen), MAX_VALUES),
+                [param],
+                lambda param=param, paths=paths, id_field=id_field, chosen=chosen: link_facet_sql(
+                    matches_without(param).order_by(), paths, id_field, chosen
+                ),
+            )
+            values, total = link_facet_values(found, id_field)
+            add(param, title, values, total=total)
     if "kind" in filters:
-        queryset = matches_without("kind").order_by()
-        add("kind", _("Kind"), kind_facet(queryset, queryset.model))
+        labels = dict(model._meta.get_field("kind").choices)
+        found = rows(
+            "kind facet", ["kind"], lambda: kind_counts(matches_without("kind").order_by())
+        )
+        add("kind", _("Kind"), [(kind, labels.get(kind, kind), count) for kind, count in found])
     if "year" in filters:
-        queryset = matches_without("year", "year_from", "year_to").order_by()
-        add("year", _("Year"), year_facet(queryset), sort_by_count=False)
+        leave_out = ["year", "year_from", "year_to"]
+        found = rows(
+            "year facet", leave_out, lambda: year_spans(matches_without(*leave_out).order_by())
+        )
+        add("year", _("Year"), year_counts(found), sort_by_count=False)
     return [facet for facet in facets if facet.values]
 
 

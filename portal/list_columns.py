@@ -9,6 +9,7 @@ queryset must load for it, so a page costs the same number of queries however ma
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db.models import Count, F, Max, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -32,7 +33,7 @@ class Column:
     numeric: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Listing:
     """How one kind is listed: its columns, the default sort, what the rows load."""
 
@@ -111,8 +112,10 @@ def _short_name(framework):
     return framework.acronym or ""
 
 
+@cache
 def listings():
-    """{model name: Listing}. Built on call, as the models are then loaded."""
+    """{model name: Listing}. Built on the first call, as the models are then loaded; the
+    same for every request after (a request reads them, never changes them)."""
     from countries.models import Country
     from initiatives.models import AgreementParty, Meeting
 

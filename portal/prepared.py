@@ -53,6 +53,9 @@ _lock = threading.Lock()
 def _compile(queryset, using, as_records):
     if queryset is None:
         return _Compiled(None, (), {})
+    if isinstance(queryset, tuple):  # SQL written around a compiled queryset
+        sql, params = queryset
+        return _Compiled(sql, tuple(params), {})
     compiler = queryset.query.get_compiler(using=using)
     try:
         sql, params = compiler.as_sql()
@@ -110,8 +113,9 @@ def _run(key, model, build, as_records, hints):
 
 def prepared_rows(key, model, build, **hints):
     """The rows, as tuples, of the values_list() queryset of `model` that `build()`
-    returns (None for no rows), read where the router reads `model` (with `hints`);
-    `build` is called only the first time this process sees `key`."""
+    returns (or of the (sql, params) it returns; None for no rows), read where the router
+    reads `model` (with `hints`); `build` is called only the first time this process sees
+    `key`."""
     _, _, rows = _run(key, model, build, as_records=False, hints=hints)
     return [tuple(row) for row in rows]
 

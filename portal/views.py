@@ -3,6 +3,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -169,15 +170,29 @@ class RecordListView(ListView):
 
     def without(self, *params):
         """The current matches with some filters left out: a multi-select facet counts what
-        each of its values would add, not what is left once one is chosen."""
+        each of its values would add, not what is left once one is chosen. The filters
+        already read (and checked) their values: they are applied again, but those."""
         if not any(param in self.request.GET for param in params):
             return self.filterset.qs
-        filterset = self.filterset_class(
-            self.filter_data(*params),
-            queryset=self.get_base_queryset(),
-            request=self.request,
+        queryset = self.get_base_queryset()
+        for name, value in self.filterset.form.cleaned_data.items():
+            if name not in params:
+                queryset = self.filterset.filters[name].filter(queryset, value)
+        return queryset
+
+    def matches_key(self, *leave_out):
+        """What decides the SQL of the matches without some filters: the values the valid
+        filters read, a record as its pk (the filters map them to SQL without reading
+        anything else), so they key a prepared query (portal/prepared.py)."""
+        cleaned = self.filterset.form.cleaned_data
+        return (
+            self.model._meta.label,
+            tuple(
+                (name, _key_value(value))
+                for name, value in sorted(cleaned.items())
+                if name not in leave_out
+            ),
         )
-        return filterset.qs if filterset.is_valid() else self.model.objects.none()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -224,7 +239,7 @@ class RecordListView(ListView):
             (record, [column.get(record) for column in self.listing.columns]) for record in records
         ]
         facets = (
-            build_facets(self.without, self.filterset_class, params)
+            build_facets(self.without, self.matches_key, self.filterset_class, params)
             if not errors and not self.download
             else []
         )
@@ -266,6 +281,14 @@ class RecordListView(ListView):
             page_size_hidden=hidden_fields(params, leave_out={"page_size", "page", "format"}),
         )
         return context
+
+
+def _key_value(value):
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, list | tuple | QuerySet):
+        return tuple(sorted((_key_value(item) for item in value), key=repr))
+    return value
 
 
 def _with(params, **changes):

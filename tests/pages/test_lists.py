@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from initiatives.models import Statistic
+from countries.models import Country
+from initiatives.models import AgreementParty, Statistic
 from portal.models import Figure, Status
 from tests.factories import (
     AgreementFactory,
@@ -103,6 +104,29 @@ def test_values_of_one_facet_are_alternatives_shown_as_removable_chips(client, g
     # Ticked, and the country facet still counts the other countries (over the other filters).
     assert re.search(r'name="country" value="VN" checked', page)
     assert re.search(r'<label for="f-country-ke">Kenya <span class="count">1</span>', page)
+
+
+def test_facets_follow_the_data_and_the_records_a_filter_names(client, graph):
+    """Facet queries are compiled once per set of filter values (portal/prepared.py); what
+    they count is read afresh, and a filter naming a record by its id keys on the record
+    itself: another record given the same code is another filter."""
+    kenya = re.compile(r'<label for="f-country-ke">Kenya <span class="count">(\d+)</span>')
+    page = client.get("/agreements/", {"region": "southeast-asia"}).text
+    assert kenya.search(page) is None  # no agreement with Kenya in Southeast Asia
+    graph["southeast_asia"].members.add(graph["kenya"])
+    page = client.get("/agreements/", {"region": "southeast-asia"}).text
+    assert kenya.search(page).group(1) == "1"
+
+    mocs = re.compile(
+        r'<label for="f-kind-memorandum_of_cooperation">[^<]+<span class="count">(\d+)</span>'
+    )
+    assert mocs.search(client.get("/agreements/", {"country": "VN"}).text).group(1) == "2"
+    Country.objects.filter(code="VN").update(code="LA")
+    again = CountryFactory(code="VN", name="Vietnam")
+    AgreementParty.objects.create(agreement=AgreementFactory(slug="moc-new"), country=again)
+    page = client.get("/agreements/", {"country": "VN"}).text
+    assert "1 agreement" in page and "/agreements/moc-new/" in page
+    assert mocs.search(page).group(1) == "1"  # counted over the new Vietnam's agreements
 
 
 def test_a_year_range_keeps_records_dated_within_it(client, graph):
