@@ -1,7 +1,11 @@
 import json
 
 from django import template
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from portal import languages, navigation
 from portal.api.fields import api_url as record_api_url
@@ -104,3 +108,75 @@ def breadcrumbs(current, record=None):
 def language_alternates(context):
     """This page in every language: the switcher and the hreflang links."""
     return languages.alternates(context["request"])
+
+
+# What every page repeats for each row (a date, a link, a table cell, a facet value) is
+# written here rather than as an included template: an {% include %} costs as much as the
+# markup it renders, and a list page has a hundred of them.
+
+
+@register.simple_tag
+def date_html(date):
+    """A date as a page shows it: <time datetime> where HTML has a form for its precision,
+    the label alone otherwise (a fiscal year)."""
+    if not date:
+        return ""
+    machine = date.html_datetime()
+    if machine:
+        return format_html('<time datetime="{}">{}</time>', machine, date.label())
+    return format_html('<span class="date">{}</span>', date.label())
+
+
+@register.simple_tag
+def record_link(record):
+    """A record by name, linked where its page is public."""
+    if not record:
+        return ""
+    if getattr(record, "is_published", False):
+        return _linked(record)
+    return conditional_escape(record)
+
+
+def _linked(record, url=None):
+    return format_html('<a href="{}">{}</a>', url or record.get_absolute_url(), record)
+
+
+def _linked_or_named(item):
+    get_url = getattr(item, "get_absolute_url", None)
+    url = get_url() if get_url else None
+    return _linked(item, url) if url else conditional_escape(item)
+
+
+@register.simple_tag
+def cell(column, value):
+    """One cell of a list table, by its column's type (portal/list_columns.py)."""
+    if value is None or value == "":
+        return format_html('<span class="muted" aria-label="{}">–</span>', gettext("none"))
+    if column.type in ("name", "record"):
+        return _linked(value)
+    if column.type == "records":
+        return mark_safe(", ".join(_linked_or_named(item) for item in value))
+    if column.type == "date":
+        return date_html(value)
+    if column.type == "meeting":
+        if value.date:
+            return format_html("{}, {}", _linked(value), date_html(value.date))
+        return _linked(value)
+    return conditional_escape(localize(value))
+
+
+@register.simple_tag
+def facet_option(facet, value):
+    """A facet value as a checkbox, ticked when chosen, with its count."""
+    field_id = f"f-{facet.param}-{slugify(value.value)}"
+    return format_html(
+        '<li><input type="checkbox" id="{}" name="{}" value="{}"{}> <label for="{}">{} '
+        '<span class="count">{}</span></label></li>',
+        field_id,
+        facet.param,
+        value.value,
+        mark_safe(" checked") if value.selected else "",
+        field_id,
+        value.label,
+        localize(value.count),
+    )
