@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 WORK = ARTIFACTS / "bench"
 PORTAL_PORT, DATASETTE_PORT, FRESH_PORT = 8125, 8126, 8127
+WARM_SECONDS = 2
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -203,11 +204,10 @@ def measure(base, path, args):
         return {"command": f"GET {url}", "error": f"no answer within 30 s ({error})",
                 "rps": 0.0, "p50_ms": None, "p99_ms": None, "requests": 0, "non_2xx": 0,
                 "status": None}  # fmt: skip
-    for _ in range(3):  # warm: the first request of each worker builds caches
-        try:
-            status_of(url)
-        except (TimeoutError, urllib.error.URLError):
-            break
+    # Warm, as a server is warm after its first minute: every worker's first requests
+    # build its caches (templates, compiled queries), and a few requests in a row reach
+    # only some of the workers. The same for Datasette.
+    wrk(url, argparse.Namespace(**{**vars(args), "duration": WARM_SECONDS}))
     result = wrk(url, args)
     result["status"] = status
     return result
