@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils.html import escape
@@ -400,7 +401,6 @@ class Hit:
     score: float
     kind_label: str = ""
     date: str = ""
-    entry: object = None
 
 
 @dataclass
@@ -590,7 +590,7 @@ def search(
         if filters.active:
             keep = {row[0] for row in rows if filters.keeps(row)}
     scored, total = ranking.page(start, start + page_size, keep)
-    entries = SearchEntry.objects.in_bulk([pk for pk, _ in scored])
+    entries = _hit_entries([pk for pk, _ in scored])
     words = parsed.highlight_words
     # Every link of a page starts the same: the scheme and host are read once.
     origin = request.build_absolute_uri("/")[:-1] if request else ""
@@ -656,6 +656,32 @@ def _facets(rows, filters):
     }
 
 
+class HitEntry(NamedTuple):
+    """What a hit shows of its search entry."""
+
+    kind: str
+    public_id: str
+    title: str
+    title_ja: str
+    path: str
+    api_path: str
+    description: str
+    quotes: str
+    linked: str
+    date_iso: str
+    date_label: str
+
+
+def _hit_entries(pks):
+    """{entry id: HitEntry}: the columns a page of hits shows, read as plain rows."""
+    from portal.models import SearchEntry
+
+    if not pks:
+        return {}
+    rows = SearchEntry.objects.filter(pk__in=pks).values_list("pk", *HitEntry._fields)
+    return {pk: HitEntry(*columns) for pk, *columns in rows}
+
+
 def _hit(entry, score, words, origin):
     # The entry is stored in English; a page in another language names, dates and links
     # the record in its own.
@@ -672,7 +698,6 @@ def _hit(entry, score, words, origin):
         score=round(score, 6),
         kind_label=kind_labels.get(entry.kind, entry.kind),
         date=DateSpan.parse(entry.date_iso).label() if entry.date_iso else entry.date_label,
-        entry=entry,
     )
 
 

@@ -70,8 +70,9 @@ def test_ai_matches_the_whole_word_only(site):
     results = search(query="AI", page_size=500)
     assert results.total > 50
     word = re.compile(r"\b(AI|artificial intelligence)\b", re.IGNORECASE)
+    entries = {(entry.kind, entry.public_id): entry for entry in SearchEntry.objects.all()}
     for hit in results.hits:
-        entry = hit.entry
+        entry = entries[(hit.type, hit.id)]
         texts = [entry.names, entry.linked, entry.description, entry.quotes]
         assert any(word.search(text) for text in texts), hit.id
     assert "person:kawai-nobuyuki" not in {f"{hit.type}:{hit.id}" for hit in results.hits}
