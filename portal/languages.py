@@ -8,6 +8,7 @@ the other language is the same path with the prefix added or taken off: that hol
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.middleware import locale
@@ -20,8 +21,10 @@ def request_language(request) -> str:
     return get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
+@lru_cache(maxsize=4096)
 def unprefixed_path(path_info: str) -> str:
-    """The path without its language prefix ("/ja/countries/" -> "/countries/")."""
+    """The path without its language prefix ("/ja/countries/" -> "/countries/"); a page of
+    search hits asks for twenty."""
     language = get_language_from_path(path_info)
     if language and language != settings.LANGUAGE_CODE:
         return path_info[len(language) + 1 :] or "/"

@@ -674,12 +674,15 @@ class HitEntry(NamedTuple):
 
 def _hit_entries(pks):
     """{entry id: HitEntry}: the columns a page of hits shows, read as plain rows."""
-    from portal.models import SearchEntry
-
     if not pks:
         return {}
-    rows = SearchEntry.objects.filter(pk__in=pks).values_list("pk", *HitEntry._fields)
-    return {pk: HitEntry(*columns) for pk, *columns in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {', '.join(HitEntry._fields)} FROM portal_searchentry "
+            f"WHERE id IN ({', '.join(['%s'] * len(pks))})",
+            list(pks),
+        )
+        return {pk: HitEntry(*columns) for pk, *columns in cursor.fetchall()}
 
 
 def _hit(entry, score, words, origin):
