@@ -118,6 +118,15 @@ class RecordFilterSet(django_filters.FilterSet):
     # Paths from the record to each kind of link; None where a kind cannot link.
     link_paths: dict[str, list[str]] = {"topic": ["topics"]}
 
+    def get_form_class(self):
+        """The form of this filterset class, made once: django-filter makes a new form
+        class for every request, a tenth of a list page's time. Each form still copies
+        its fields."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     @classmethod
     def filter_for_lookup(cls, field, lookup_type):
         # A field with choices (an agreement's kind) takes one value or several: either.

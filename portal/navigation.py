@@ -2,8 +2,10 @@
 the section the reader is in marked, and the way back up from every page."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.links import HIERARCHY_DEPTH
@@ -40,11 +42,25 @@ def kind_item(model) -> MenuItem:
     return MenuItem(str(model._meta.verbose_name_plural).capitalize(), list_url(model))
 
 
+@cache
+def _menu_links(language, script_prefix):
+    """(group title, [(label, url)]) of the menu in a language (its URLs carry its prefix,
+    and the site's): the same on every page."""
+    kinds = {model._meta.model_name: model for model in RECORD_KINDS}
+    groups = [
+        (title, [(kind_item(kinds[name]).label, list_url(kinds[name])) for name in names])
+        for title, names in KIND_GROUPS
+    ]
+    groups.append((_("Tools"), [(label, reverse(name)) for label, name in TOOLS]))
+    return groups
+
+
 def menu(path: str) -> list[tuple[str, list[MenuItem]]]:
     """The menu groups, with the item whose URL the path is under marked current."""
-    kinds = {model._meta.model_name: model for model in RECORD_KINDS}
-    groups = [(title, [kind_item(kinds[name]) for name in names]) for title, names in KIND_GROUPS]
-    groups.append((_("Tools"), [MenuItem(label, reverse(name)) for label, name in TOOLS]))
+    groups = [
+        (title, [MenuItem(label, url) for label, url in links])
+        for title, links in _menu_links(get_language(), get_script_prefix())
+    ]
     items = [item for _, group in groups for item in group]
     under = [item for item in items if path.startswith(item.url)]
     if under:

@@ -1,6 +1,7 @@
 import csv
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.paginator import InvalidPage
 from django.db.models import Model, QuerySet
@@ -23,6 +24,7 @@ from portal.explore import (
 )
 from portal.explore import ORDERINGS as EXPLORE_ORDERINGS
 from portal.facets import active_filters, build_facets
+from portal.filters import is_empty
 from portal.links import key_facts, load_said_by_others, shown_links
 from portal.list_columns import list_csv, listings, order_by, row_json
 from portal.list_titles import list_title
@@ -184,15 +186,15 @@ class RecordListView(ListView):
         """What decides the SQL of the matches without some filters: the values the valid
         filters read, a record as its pk (the filters map them to SQL without reading
         anything else), so they key a prepared query (portal/prepared.py)."""
-        cleaned = self.filterset.form.cleaned_data
         return (
             self.model._meta.label,
-            tuple(
-                (name, _key_value(value))
-                for name, value in sorted(cleaned.items())
-                if name not in leave_out
-            ),
+            tuple(item for item in self.filter_values if item[0] not in leave_out),
         )
+
+    @cached_property
+    def filter_values(self):
+        cleaned = self.filterset.form.cleaned_data
+        return tuple((name, _key_value(value)) for name, value in sorted(cleaned.items()))
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -286,6 +288,8 @@ class RecordListView(ListView):
 def _key_value(value):
     if isinstance(value, Model):
         return value.pk
+    if isinstance(value, QuerySet) and is_empty(value):
+        return ()  # a choice of records left empty
     if isinstance(value, list | tuple | QuerySet):
         return tuple(sorted((_key_value(item) for item in value), key=repr))
     return value
