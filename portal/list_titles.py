@@ -6,8 +6,11 @@ them costs no query.
 """
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
+
+from portal.filters import is_empty
 
 # How a list of each kind says "linked to this country" (default: "with").
 COUNTRY_WORDS = {
@@ -56,7 +59,7 @@ def list_title(model, form):
     for name, words in PHRASES:
         value = data.get(name)
         if _is_many(value):  # records named by id, one or several: "Vietnam or Thailand"
-            value = " or ".join(str(item) for item in value)
+            value = " or ".join(_names(value))
         if value in (None, ""):
             continue
         if name == "country":
@@ -85,7 +88,7 @@ def listed_title(model, form):
         if name in CHOICES:
             value = [str(dict(form.fields[name].choices).get(v, v)) for v in _values(value)]
         elif _is_many(value):
-            value = [str(item) for item in value]
+            value = _names(value)
         elif name == "updated_since" and value:
             value = value.isoformat()
         values = value if isinstance(value, list) else [] if value in (None, "") else [value]
@@ -109,6 +112,13 @@ def listed_title(model, form):
 def _is_many(value):
     """A multi-valued filter's value: a list, or the queryset of the records it names."""
     return isinstance(value, list | tuple) or hasattr(value, "model")
+
+
+def _names(records):
+    """The names of the records a filter value holds; an empty choice is not queried."""
+    if isinstance(records, QuerySet) and is_empty(records):
+        return []
+    return [str(record) for record in records]
 
 
 def _values(value):
