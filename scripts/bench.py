@@ -2,12 +2,15 @@
 """`make bench`: the portal under `make serve` against Datasette on one SQLite file.
 
 Not a test: it measures. It builds a SQLite database from the fixtures (timing the
-load), starts `make serve` (cache on, then off: CACHE_RESPONSES) and Datasette (from
-requirements-bench.txt, in .venv-bench) on that file, drives each with wrk over
-loopback on equivalent requests, and prints req/s, p50/p99 and the ratio per pair with
-the command lines. A bare Django view returning the same 50 rows by raw SQL
-(portal/serving/bench_urls.py, BENCH=1) is the ceiling. It also times `make run` to its first
-page on a fresh clone. Figures go to test-artifacts/bench.json.
+load), starts Datasette (from requirements-bench.txt, in .venv-bench) and `make serve`
+twice, with the cache on and off (CACHE_RESPONSES), side by side on that file, drives
+them with wrk over loopback on equivalent requests, and prints req/s, p50/p99 and the
+ratio per pair with the command lines. Each pair is measured back to back (Datasette,
+then the portal with the cache on, then off; an idle server costs nothing), so a change
+in the machine's speed during a run moves both sides of a ratio alike. A bare Django
+view returning the same 50 rows by raw SQL (portal/serving/bench_urls.py, BENCH=1) is the
+ceiling. It also times `make run` to its first page on a fresh clone. Figures go to
+test-artifacts/bench.json.
 
     scripts/bench.py [--duration 10] [--threads 2] [--connections 16] [--skip-fresh-clone]
                      [--scale 100] [--database sqlite|postgres] [--postgres-url URL]
@@ -40,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 WORK = ARTIFACTS / "bench"
-PORTAL_PORT, DATASETTE_PORT, FRESH_PORT = 8125, 8126, 8127
+PORTAL_PORT, DATASETTE_PORT, FRESH_PORT, PORTAL_OFF_PORT = 8125, 8126, 8127, 8128
 WARM_SECONDS = 2
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
@@ -275,11 +278,11 @@ def postgres_has_records(database_url):
     return result.returncode == 0 and int(result.stdout.strip() or 0) > 0
 
 
-def serve_portal(database_url, cache_on, redis_url=None):
+def serve_portal(database_url, cache_on, port, redis_url=None):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "PORT": str(PORTAL_PORT),
+        "PORT": str(port),
         "BENCH": "1",
         "CACHE_RESPONSES": "1" if cache_on else "0",
         # The bench is one client sending thousands of requests: the API throttle would
@@ -293,7 +296,7 @@ def serve_portal(database_url, cache_on, redis_url=None):
         # every API request's counter, one writer at a time).
         env["REDIS_URL"] = redis_url
     process = start(["make", "serve"], env, f"serve-cache-{'on' if cache_on else 'off'}.log")
-    wait_for(f"http://127.0.0.1:{PORTAL_PORT}/robots.txt", process)
+    wait_for(f"http://127.0.0.1:{port}/robots.txt", process)
     return process
 
 
@@ -347,7 +350,7 @@ def table(results, datasette):
 
 
 def main():
-    global PORTAL_PORT, DATASETTE_PORT, FRESH_PORT
+    global PORTAL_PORT, DATASETTE_PORT, FRESH_PORT, PORTAL_OFF_PORT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--threads", type=int, default=2)
@@ -365,7 +368,9 @@ def main():
     args = parser.parse_args()
     if not 1 <= args.scale <= 1000:
         parser.error("--scale takes a whole number from 1 to 1000")
-    PORTAL_PORT, DATASETTE_PORT, FRESH_PORT = (args.port_base + n for n in range(3))
+    PORTAL_PORT, DATASETTE_PORT, FRESH_PORT, PORTAL_OFF_PORT = (
+        args.port_base + n for n in range(4)
+    )
     for tool in ["wrk", "make", "git", *(["psql"] if args.database == "postgres" else [])]:
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is needed (Debian: apt-get install {tool})")
@@ -389,46 +394,51 @@ def main():
     }
     pair_list = pairs(record, database.stem)
 
-    step("Datasette 0.65.5 on the same file")
-    datasette = start(
-        [
-            DATASETTE,
-            "serve",
-            database,
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(DATASETTE_PORT),
-            "--setting",
-            "sql_time_limit_ms",
-            "5000",
-        ],
-        dict(os.environ),
-        "datasette.log",
-    )
-    datasette_figures = {}
+    step("Datasette 0.65.5 and the portal on the same file")
+    servers = [
+        start(
+            [
+                DATASETTE,
+                "serve",
+                database,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(DATASETTE_PORT),
+                "--setting",
+                "sql_time_limit_ms",
+                "5000",
+            ],
+            dict(os.environ),
+            "datasette.log",
+        )
+    ]
+    datasette_figures, results = {}, {}
     try:
-        wait_for(f"http://127.0.0.1:{DATASETTE_PORT}/-/versions.json", datasette)
-        for name, _, path in pair_list:
-            step(f"Datasette: {name}")
-            datasette_figures[name] = measure(f"http://127.0.0.1:{DATASETTE_PORT}", path, args)
-    finally:
-        stop(datasette)
-
-    results = {}
-    modes = {"both": (True, False), "on": (True,), "off": (False,)}[args.cache]
-    for cache_on in modes:
-        mode = "on" if cache_on else "off"
+        wait_for(f"http://127.0.0.1:{DATASETTE_PORT}/-/versions.json", servers[0])
         if args.redis_url:
             flush_redis(args.redis_url)
-        portal = serve_portal(portal_url, cache_on, args.redis_url)
-        try:
-            results[mode] = {}
-            for name, path, _ in [*pair_list, CEILING]:
+        ports = {}
+        for cache_on in {"both": (True, False), "on": (True,), "off": (False,)}[args.cache]:
+            port = PORTAL_PORT if cache_on else PORTAL_OFF_PORT
+            servers.append(serve_portal(portal_url, cache_on, port, args.redis_url))
+            ports["on" if cache_on else "off"] = port
+            results["on" if cache_on else "off"] = {}
+        for name, path, datasette_path in pair_list:
+            step(f"Datasette: {name}")
+            datasette_figures[name] = measure(
+                f"http://127.0.0.1:{DATASETTE_PORT}", datasette_path, args
+            )
+            for mode, port in ports.items():
                 step(f"portal, cache {mode}: {name}")
-                results[mode][name] = measure(f"http://127.0.0.1:{PORTAL_PORT}", path, args)
-        finally:
-            stop(portal)
+                results[mode][name] = measure(f"http://127.0.0.1:{port}", path, args)
+        name, path, _ = CEILING
+        for mode, port in ports.items():
+            step(f"portal, cache {mode}: {name}")
+            results[mode][name] = measure(f"http://127.0.0.1:{port}", path, args)
+    finally:
+        for server in reversed(servers):
+            stop(server)
 
     if not args.skip_fresh_clone:
         figures["fresh_clone_make_run_first_page_s"] = fresh_clone_first_page()
