@@ -7,15 +7,16 @@ twice, with the cache on and off (CACHE_RESPONSES), side by side on that file, d
 them with wrk over loopback on equivalent requests, and prints req/s, p50/p99 and the
 ratio per pair with the command lines. Each pair is measured back to back (Datasette,
 then the portal with the cache on, then off; an idle server costs nothing), so a change
-in the machine's speed during a run moves both sides of a ratio alike. A bare Django
-view returning the same 50 rows by raw SQL (portal/serving/bench_urls.py, BENCH=1) is the
-ceiling. It also times `make run` to its first page on a fresh clone. Figures go to
+in the machine's speed during a run moves both sides of a ratio alike; with --repeat N
+each request is measured N times, interleaved, and the run with the median req/s kept.
+A bare Django view returning the same 50 rows by raw SQL (portal/serving/bench_urls.py,
+BENCH=1) is the ceiling. It also times `make run` to its first page on a fresh clone. Figures go to
 test-artifacts/bench.json.
 
     scripts/bench.py [--duration 10] [--threads 2] [--connections 16] [--skip-fresh-clone]
                      [--scale 100] [--database sqlite|postgres] [--postgres-url URL]
                      [--reuse-database] [--port-base 8125] [--cache on|off|both]
-                     [--redis-url redis://127.0.0.1:6379/0]
+                     [--redis-url redis://127.0.0.1:6379/0] [--repeat 3]
 
 --scale N builds the database with `manage.py generate_synthetic --scale N` (the fixtures
 plus marked synthetic copies; N=1 is the fixtures alone). Datasette always reads a
@@ -216,6 +217,14 @@ def measure(base, path, args):
     return result
 
 
+def median_run(runs):
+    """The run with the median req/s (the lower middle of an even number), with every
+    run's req/s beside it."""
+    chosen = dict(sorted(runs, key=lambda run: run["rps"])[(len(runs) - 1) // 2])
+    chosen["runs_rps"] = [run["rps"] for run in runs]
+    return chosen
+
+
 def build_database(path, scale=1, database_url=None, reuse=False):
     """The SQLite file (Datasette reads it) and, with database_url, the same records in
     PostgreSQL for the portal; returns (setup timings, the records the pairs name)."""
@@ -365,9 +374,14 @@ def main():
     parser.add_argument("--port-base", type=int, default=PORTAL_PORT)
     parser.add_argument("--cache", choices=["on", "off", "both"], default="both")
     parser.add_argument("--redis-url", help="serve with REDIS_URL (emptied first)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each request, interleaved; median kept"
+    )
     args = parser.parse_args()
     if not 1 <= args.scale <= 1000:
         parser.error("--scale takes a whole number from 1 to 1000")
+    if not 1 <= args.repeat <= 9:
+        parser.error("--repeat takes a whole number from 1 to 9")
     PORTAL_PORT, DATASETTE_PORT, FRESH_PORT, PORTAL_OFF_PORT = (
         args.port_base + n for n in range(4)
     )
@@ -424,18 +438,22 @@ def main():
             servers.append(serve_portal(portal_url, cache_on, port, args.redis_url))
             ports["on" if cache_on else "off"] = port
             results["on" if cache_on else "off"] = {}
-        for name, path, datasette_path in pair_list:
-            step(f"Datasette: {name}")
-            datasette_figures[name] = measure(
-                f"http://127.0.0.1:{DATASETTE_PORT}", datasette_path, args
-            )
-            for mode, port in ports.items():
-                step(f"portal, cache {mode}: {name}")
-                results[mode][name] = measure(f"http://127.0.0.1:{port}", path, args)
-        name, path, _ = CEILING
-        for mode, port in ports.items():
-            step(f"portal, cache {mode}: {name}")
-            results[mode][name] = measure(f"http://127.0.0.1:{port}", path, args)
+        for name, path, datasette_path in [*pair_list, CEILING]:
+            runs = {"datasette": [], **{mode: [] for mode in ports}}
+            for round_ in range(args.repeat):
+                of = f" ({round_ + 1}/{args.repeat})" if args.repeat > 1 else ""
+                if datasette_path:
+                    step(f"Datasette: {name}{of}")
+                    runs["datasette"].append(
+                        measure(f"http://127.0.0.1:{DATASETTE_PORT}", datasette_path, args)
+                    )
+                for mode, port in ports.items():
+                    step(f"portal, cache {mode}: {name}{of}")
+                    runs[mode].append(measure(f"http://127.0.0.1:{port}", path, args))
+            if datasette_path:
+                datasette_figures[name] = median_run(runs["datasette"])
+            for mode in ports:
+                results[mode][name] = median_run(runs[mode])
     finally:
         for server in reversed(servers):
             stop(server)
