@@ -610,10 +610,10 @@ def _kind_counts_union(selection):
     return _union(parts, all=True)
 
 
-def _kind_counts(selection):
-    union = _kind_counts_union(selection)
+def _kind_counts(rows):
+    """{model name: count} from the (model name, count) rows of `_kind_counts_union`."""
     counts = Counter()
-    for name, count in union if union is not None else []:
+    for name, count in rows:
         counts[name] += count
     return counts
 
@@ -813,10 +813,8 @@ def chronicle(country, *, kinds, day, limit) -> Chronicle:
     # with the database's own order among the records of one day.
     past = sorted(latest[:limit], key=lambda row: row.record.date_start)
     first = dated(False, "date", 1)
-    counts = Counter()
     key = ("chronicle counts", country.pk)
-    for name, count in prepared_rows(key, Country, lambda: _kind_counts_union(selection)):
-        counts[name] += count
+    counts = _kind_counts(prepared_rows(key, Country, lambda: _kind_counts_union(selection)))
     return Chronicle(
         counts=counts,
         past=past,
@@ -999,7 +997,8 @@ def explore(
     selection.dated_only = dated_only
     selection.started_by = started_by
     facets = _link_facets(selection, vocabularies)
-    kind_counts = _kind_counts(selection)
+    union = _kind_counts_union(selection)
+    kind_counts = _kind_counts(union if union is not None else [])
     year_counts = _year_counts(selection)
     total = sum(
         count

@@ -117,7 +117,7 @@ def prepared_rows(key, model, build, **hints):
     reads `model` (with `hints`); `build` is called only the first time this process sees
     `key`."""
     _, _, rows = _run(key, model, build, as_records=False, hints=hints)
-    return [tuple(row) for row in rows]
+    return rows
 
 
 def prepared_records(key, model, build, **hints):
