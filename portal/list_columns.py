@@ -13,6 +13,7 @@ from functools import cache
 
 from django.db.models import Count, F, Max, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.api.fields import html_url
@@ -60,7 +61,17 @@ def _date(record):
 
 
 def _choice(name):
-    return lambda record: getattr(record, f"get_{name}_display")()
+    return lambda record: choice_label(type(record), name, getattr(record, name))
+
+
+def choice_label(model, name, value):
+    """What get_FOO_display() gives, from labels translated once per language."""
+    return _choice_labels(model, name, get_language()).get(value, value)
+
+
+@cache
+def _choice_labels(model, name, language):
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
 
 
 def _text(name):

@@ -36,6 +36,7 @@ class _Records:
     select: list
     fetch_mode: object
     prefetch: tuple
+    annotations: dict  # annotation name -> column position, as Django sets them
 
 
 @dataclass(frozen=True)
@@ -50,29 +51,29 @@ _compiled = OrderedDict()
 _lock = threading.Lock()
 
 
-def _compile(queryset, using, as_records):
+def _compile(queryset, using, as_records, as_count=False):
     if queryset is None:
         return _Compiled(None, (), {})
     if isinstance(queryset, tuple):  # SQL written around a compiled queryset
         sql, params = queryset
         return _Compiled(sql, tuple(params), {})
+    if as_count:  # what Django's count() answers, for a distinct query too
+        queryset = queryset.order_by().values("pk")
     compiler = queryset.query.get_compiler(using=using)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return _Compiled(None, (), {})
+    if as_count:
+        return _Compiled(f"SELECT COUNT(*) FROM ({sql}) counted", tuple(params), {})
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
     records = _records_of(queryset, compiler) if as_records else None
     return _Compiled(sql, tuple(params), compiler.get_converters(fields), records)
 
 
 def _records_of(queryset, compiler):
-    if (
-        compiler.annotation_col_map
-        or queryset._known_related_objects
-        or queryset._fetch_mode.track_peers
-    ):
-        raise ValueError("A prepared query of records takes no annotations and no peers.")
+    if queryset._known_related_objects or queryset._fetch_mode.track_peers:
+        raise ValueError("A prepared query of records takes no peers.")
     klass_info = compiler.klass_info
     fields = klass_info["select_fields"]
     columns = slice(fields[0], fields[-1] + 1)
@@ -84,19 +85,20 @@ def _records_of(queryset, compiler):
         select=compiler.select,
         fetch_mode=queryset._fetch_mode,
         prefetch=tuple(queryset._prefetch_related_lookups),
+        annotations=dict(compiler.annotation_col_map or {}),
     )
 
 
-def _run(key, model, build, as_records, hints):
+def _run(key, model, build, as_records, hints, as_count=False):
     using = router.db_for_read(model, **hints)
     connection = connections[using]
-    full_key = (connection.vendor, as_records, key)
+    full_key = (connection.vendor, as_records, as_count, key)
     with _lock:
         compiled = _compiled.get(full_key)
         if compiled is not None:
             _compiled.move_to_end(full_key)
     if compiled is None:
-        compiled = _compile(build(), using, as_records)
+        compiled = _compile(build(), using, as_records, as_count)
         with _lock:
             _compiled[full_key] = compiled
             if len(_compiled) > MAX_PREPARED:
@@ -120,6 +122,13 @@ def prepared_rows(key, model, build, **hints):
     return rows
 
 
+def prepared_count(key, model, build, **hints):
+    """How many rows the queryset of `model` that `build()` returns has, as its count()
+    says; compiled once per key, like prepared_rows()."""
+    _, _, rows = _run(key, model, build, as_records=False, hints=hints, as_count=True)
+    return rows[0][0] if rows else 0
+
+
 def prepared_records(key, model, build, **hints):
     """The records of the queryset of `model` that `build()` returns, with what it selects
     and prefetches related, as Django would give them; compiled once per key, like
@@ -136,6 +145,8 @@ def prepared_records(key, model, build, **hints):
         )
         for populator in populators:
             populator.populate(row, record)
+        for name, position in shape.annotations.items():
+            setattr(record, name, row[position])
         records.append(record)
     if shape.prefetch:
         prefetch_related_objects(records, *shape.prefetch)
@@ -150,3 +161,32 @@ def _converted(row, converters, connection):
             value = function(value, expression, connection)
         values[position] = value
     return tuple(values)
+
+
+class PreparedPages:
+    """A queryset for Django's Paginator whose count and each page's slice run as prepared
+    queries: `key` must decide the queryset's SQL (what the filters read, the order)."""
+
+    ordered = True
+
+    def __init__(self, key, queryset, **hints):
+        self.key = key
+        self.queryset = queryset
+        self.hints = hints
+
+    def count(self):
+        return prepared_count(self.key, self.queryset.model, lambda: self.queryset, **self.hints)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("A prepared page is read by a slice.")
+        start, stop = index.start or 0, index.stop
+        return prepared_records(
+            (self.key, start, stop),
+            self.queryset.model,
+            lambda: self.queryset[start:stop],
+            **self.hints,
+        )

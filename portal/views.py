@@ -29,6 +29,7 @@ from portal.links import key_facts, load_said_by_others, shown_links
 from portal.list_columns import list_csv, listings, order_by, row_json
 from portal.list_titles import list_title
 from portal.models import Status
+from portal.prepared import PreparedPages
 from portal.publishing import previewable_revision, previewing
 from portal.record_kinds import RECORD_KINDS
 from portal.research import (
@@ -137,6 +138,11 @@ class RecordListView(ListView):
     def get_paginate_by(self, queryset):
         return None if self.download or self.tree else self.page_size
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.pages_key is not None:
+            queryset = PreparedPages(self.pages_key, queryset)
+        return super().get_paginator(queryset, per_page, **kwargs)
+
     def get_base_queryset(self):
         # What each row's URL needs (a meeting: its dialogue) comes with the row.
         queryset = self.model.objects.published()
@@ -155,8 +161,11 @@ class RecordListView(ListView):
         self.filterset = self.filterset_class(
             self.filter_data(), queryset=self.get_base_queryset(), request=self.request
         )
+        self.pages_key = None
         if not self.filterset.is_valid() or self.problems:
             return self.model.objects.none()
+        # The filters, the order and the view decide the SQL of a page of rows.
+        self.pages_key = ("list", self.matches_key(), self.ordering_key, self.tree)
         listing = self.listing
         queryset = self.filterset.qs
         if listing.annotate:

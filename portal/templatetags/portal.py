@@ -1,8 +1,9 @@
 import json
+from functools import lru_cache
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -166,17 +167,35 @@ def cell(column, value):
 
 
 @register.simple_tag
-def facet_option(facet, value):
-    """A facet value as a checkbox, ticked when chosen, with its count."""
-    field_id = f"f-{facet.param}-{slugify(value.value)}"
-    return format_html(
-        '<li><input type="checkbox" id="{}" name="{}" value="{}"{}> <label for="{}">{} '
-        '<span class="count">{}</span></label></li>',
-        field_id,
-        facet.param,
-        value.value,
-        mark_safe(" checked") if value.selected else "",
-        field_id,
-        value.label,
-        localize(value.count),
+def facet_options(facet, values):
+    """Facet values as checkboxes, each ticked when chosen, with its count."""
+    param = escape(facet.param)
+    return mark_safe("".join(_facet_option(param, value) for value in values))
+
+
+def _facet_option(param, value):
+    field_id = f"f-{param}-{_slug(value.value)}"
+    checked = " checked" if value.selected else ""
+    return (
+        f'<li><input type="checkbox" id="{field_id}" name="{param}" value="{escape(value.value)}"'
+        f'{checked}> <label for="{field_id}">{escape(value.label)} '
+        f'<span class="count">{escape(localize(value.count))}</span></label></li>'
+    )
+
+
+@lru_cache(maxsize=4096)
+def _slug(value):
+    return slugify(value)
+
+
+@register.simple_tag
+def year_options(values, selected):
+    """A year facet's values as <option>s, the chosen one selected."""
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value.value)}"'
+            f"{' selected' if value.value == selected else ''}>"
+            f"{escape(value.label)} ({escape(localize(value.count))})</option>"
+            for value in values
+        )
     )

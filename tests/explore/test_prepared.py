@@ -12,7 +12,7 @@ from django.utils import timezone
 from initiatives.models import Agreement, AgreementParty
 from portal.prepared import prepared_records, prepared_rows
 from tests.explore.conftest import dated
-from tests.factories import AgreementFactory, EventFactory
+from tests.factories import AgreementFactory, CountryFactory, DialogueFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,51 @@ def test_a_record_page_lists_a_link_made_after_it_was_first_served(client, graph
     later = AgreementFactory(slug="moc-later", name="MoC later")
     AgreementParty.objects.create(agreement=later, country=graph["vietnam"])
     assert "/agreements/moc-later/" in client.get("/countries/VN/").content.decode()
+
+
+def test_pages_count_and_slice_as_django_does_with_annotations_and_distinct(graph):
+    """A list's pages (portal/views.py): the count of a distinct, annotated queryset and
+    each slice, with the annotations set on the records, as Django's own evaluation."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
+    from initiatives.models import Dialogue
+    from portal.prepared import PreparedPages
+
+    def dialogues():
+        return (
+            Dialogue.objects.published()
+            .filter(countries__code__in=["VN", "JP", "TH"])
+            .distinct()
+            .annotate(country_count=Count("countries", distinct=True))
+            .order_by("name", "pk")
+        )
+
+    for number, countries in enumerate([["vietnam", "japan"], ["thailand"], ["vietnam"]]):
+        dialogue = DialogueFactory(slug=f"dialogue-{number}", name=f"Dialogue {number}")
+        dialogue.countries.add(*(graph[name] for name in countries))
+    key = ("test pages", timezone.now().isoformat())
+    pages = Paginator(PreparedPages(key, dialogues()), 2)
+    expected = Paginator(dialogues(), 2)
+    assert pages.count == expected.count > 2
+    for number in pages.page_range:
+        page, django_page = pages.page(number), expected.page(number)
+        assert list(page) == list(django_page)
+        assert [d.country_count for d in page] == [d.country_count for d in django_page]
+    later = DialogueFactory(slug="dialogue-later", name="AAA later")
+    later.countries.add(graph["vietnam"])
+    assert Paginator(PreparedPages(key, dialogues()), 2).count == expected.count + 1
+    assert Paginator(PreparedPages(key, dialogues()), 2).page(1)[0] == later
+
+
+def test_a_list_filter_reads_ids_added_after_it_first_ran(client, graph):
+    """The ids a filter names are checked by a prepared query: a country published after
+    the first check is found on the next request, and an unknown id is a 400 that says so."""
+    laos = CountryFactory(code="LA", name="Laos", status="draft")
+    assert client.get("/initiatives/?country=VN").status_code == 200
+    missing = client.get("/initiatives/?country=VN&country=LA")
+    assert missing.status_code == 400
+    assert "No country with the id LA." in missing.content.decode()
+    laos.status = "published"
+    laos.save()
+    assert client.get("/initiatives/?country=VN&country=LA").status_code == 200
