@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as iso_countries
@@ -16,6 +15,7 @@ from portal.models import (
     Topic,
     check_no_parent_cycle,
 )
+from portal.reversing import record_url
 
 ISO_CODES = sorted(code for code, _name in iso_countries)
 
@@ -76,7 +76,7 @@ class Country(Record):
         return str(self.code)
 
     def get_absolute_url(self):
-        return reverse("countries:country-detail", args=[str(self.code)])
+        return record_url("countries:country-detail", str(self.code))
 
 
 class RegionKind(models.TextChoices):
@@ -103,7 +103,7 @@ class Region(SlugRecord):
         verbose_name_plural = _("regions")
 
     def get_absolute_url(self):
-        return reverse("countries:region-detail", args=[self.slug])
+        return record_url("countries:region-detail", self.slug)
 
 
 class OrganizationKind(models.TextChoices):
@@ -159,4 +159,4 @@ class Organization(SlugRecord):
         check_no_parent_cycle(self)
 
     def get_absolute_url(self):
-        return reverse("countries:organization-detail", args=[self.slug])
+        return record_url("countries:organization-detail", self.slug)

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +15,7 @@ from portal.models import (
     check_no_parent_cycle,
 )
 from portal.partial_dates import DateSpan, InvalidDate
+from portal.reversing import record_url
 
 
 class FrameworkKind(models.TextChoices):
@@ -74,7 +74,7 @@ class Framework(SlugRecord, DatedRecord):
         check_no_parent_cycle(self)
 
     def get_absolute_url(self):
-        return reverse("frameworks:framework-detail", args=[self.slug])
+        return record_url("frameworks:framework-detail", self.slug)
 
 
 class EventKind(models.TextChoices):
@@ -130,7 +130,7 @@ class Event(SlugRecord, DatedRecord):
         ordering = ["date_start", "name"]
 
     def get_absolute_url(self):
-        return reverse("frameworks:event-detail", args=[self.slug])
+        return record_url("frameworks:event-detail", self.slug)
 
 
 class Person(SlugRecord):
@@ -160,7 +160,7 @@ class Person(SlugRecord):
         verbose_name_plural = _("people")
 
     def get_absolute_url(self):
-        return reverse("frameworks:person-detail", args=[self.slug])
+        return record_url("frameworks:person-detail", self.slug)
 
 
 class AppointmentQuerySet(models.QuerySet):

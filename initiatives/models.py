@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +17,7 @@ from portal.models import (
     Status,
     Topic,
 )
+from portal.reversing import record_url
 
 
 class DialogueKind(models.TextChoices):
@@ -52,7 +52,7 @@ class Dialogue(SlugRecord, DatedRecord):
         verbose_name_plural = _("dialogues")
 
     def get_absolute_url(self):
-        return reverse("initiatives:dialogue-detail", args=[self.slug])
+        return record_url("initiatives:dialogue-detail", self.slug)
 
 
 class MeetingFormat(models.TextChoices):
@@ -125,7 +125,7 @@ class Meeting(Record, DatedRecord):
         return self.status == Status.PUBLISHED and self.dialogue.status == Status.PUBLISHED
 
     def get_absolute_url(self):
-        return reverse("initiatives:meeting-detail", args=[self.dialogue.slug, self.slug])
+        return record_url("initiatives:meeting-detail", self.dialogue.slug, self.slug)
 
 
 class AgreementKind(models.TextChoices):
@@ -180,7 +180,7 @@ class Agreement(SlugRecord, DatedRecord):
         verbose_name_plural = _("agreements")
 
     def get_absolute_url(self):
-        return reverse("initiatives:agreement-detail", args=[self.slug])
+        return record_url("initiatives:agreement-detail", self.slug)
 
 
 class AgreementPartyQuerySet(models.QuerySet):
@@ -286,7 +286,7 @@ class Initiative(SlugRecord, DatedRecord):
         verbose_name_plural = _("initiatives")
 
     def get_absolute_url(self):
-        return reverse("initiatives:initiative-detail", args=[self.slug])
+        return record_url("initiatives:initiative-detail", self.slug)
 
 
 class Qualifier(models.TextChoices):
@@ -349,4 +349,4 @@ class Statistic(SlugRecord, DatedRecord):
         ]
 
     def get_absolute_url(self):
-        return reverse("initiatives:statistic-detail", args=[self.slug])
+        return record_url("initiatives:statistic-detail", self.slug)

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from portal.history import HistoricalVersion, apply_state, version_state
 from portal.links import link_loading
 from portal.partial_dates import DAY, FISCAL_YEAR, MONTH, YEAR, DateSpan, period_end
+from portal.reversing import record_url
 from portal.source_reader import load_reader
 from portal.source_text import load_source, normalize
 
@@ -345,7 +346,7 @@ class Topic(SlugRecord):
         verbose_name_plural = _("topics")
 
     def get_absolute_url(self):
-        return reverse("portal:topic-detail", args=[self.slug])
+        return record_url("portal:topic-detail", self.slug)
 
     def clean(self):
         super().clean()
@@ -401,7 +402,7 @@ class Source(SlugRecord):
         ]
 
     def get_absolute_url(self):
-        return reverse("portal:source-detail", args=[self.slug])
+        return record_url("portal:source-detail", self.slug)
 
     @property
     def has_text(self) -> bool:
@@ -521,7 +522,7 @@ class Figure(SlugRecord):
         ordering = ["slug"]
 
     def get_absolute_url(self):
-        return reverse("portal:figure-detail", args=[self.slug])
+        return record_url("portal:figure-detail", self.slug)
 
 
 class PublicDigest(models.Model):

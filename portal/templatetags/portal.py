@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from portal import languages, navigation
 from portal.api.fields import api_url as record_api_url
+from portal.list_columns import choice_label
 from portal.search import highlight_words, parse
 from portal.source_text import load_source
 
@@ -164,6 +165,46 @@ def cell(column, value):
             return format_html("{}, {}", _linked(value), date_html(value.date))
         return _linked(value)
     return conditional_escape(localize(value))
+
+
+@register.simple_tag
+def linked_items(records):
+    """Records as list items: each linked by name, with its date, place and format."""
+    return mark_safe("".join(_linked_item(record) for record in records))
+
+
+def _linked_item(record):
+    date = getattr(record, "date", None)
+    place = getattr(record, "place", "")
+    item = _linked(record)
+    if date or place:
+        details = []
+        if date:
+            details.append(f"· {date_html(date)}")
+        if place:
+            details.append(f" · {escape(place)}")
+        if getattr(record, "format", ""):
+            details.append(f" · {escape(record.get_format_display())}")
+        item += f' <span class="muted">{"".join(details)}</span>'
+    return f"<li>{item}</li>"
+
+
+@register.simple_tag
+def statistic_rows(statistics):
+    """Statistics as table rows: name (linked), the value as the text states it, date."""
+    return mark_safe("".join(_statistic_row(statistic) for statistic in statistics))
+
+
+def _statistic_row(statistic):
+    qualifier = ""
+    if statistic.qualifier != "exact":
+        qualifier = f"{escape(choice_label(type(statistic), 'qualifier', statistic.qualifier))} "
+    currency = f" ({escape(statistic.currency)})" if statistic.currency else ""
+    return (
+        f'<tr><td><a href="{escape(statistic.get_absolute_url())}">{escape(statistic.name)}</a>'
+        f"</td><td>{qualifier}{escape(localize(statistic.value.normalize()))} "
+        f"{escape(statistic.unit)}{currency}</td><td>{date_html(statistic.date)}</td></tr>"
+    )
 
 
 @register.simple_tag
