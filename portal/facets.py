@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import japanese_country_name
+from portal.list_columns import choice_label
 from portal.models import Status
 from portal.prepared import prepared_rows
 
@@ -169,11 +170,11 @@ def build_facets(matches_without, matches_key, filterset_class, params):
             values, total = link_facet_values(found, id_field)
             add(param, title, values, total=total)
     if "kind" in filters:
-        labels = dict(model._meta.get_field("kind").choices)
         found = rows(
             "kind facet", ["kind"], lambda: kind_counts(matches_without("kind").order_by())
         )
-        add("kind", _("Kind"), [(kind, labels.get(kind, kind), count) for kind, count in found])
+        values = [(kind, choice_label(model, "kind", kind), count) for kind, count in found]
+        add("kind", _("Kind"), values)
     if "year" in filters:
         leave_out = ["year", "year_from", "year_to"]
         found = rows(

@@ -1,6 +1,6 @@
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.core.paginator import InvalidPage
@@ -245,6 +245,8 @@ class RecordListView(ListView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         errors = {**self.filterset.errors, **self.problems}
+        # Each cell repeats its column's label (data-label): translated once here.
+        columns = [replace(column, label=str(column.label)) for column in self.listing.columns]
         records = context["object_list"]
         rows = [
             (record, [column.get(record) for column in self.listing.columns]) for record in records
@@ -266,7 +268,7 @@ class RecordListView(ListView):
             year_from=params.get("year_from", ""),
             year_to=params.get("year_to", ""),
             rows=rows,
-            columns=sort_links(self.listing.columns, self.ordering_key, params),
+            columns=sort_links(columns, self.ordering_key, params),
             ordering=self.ordering_key,
             page_size=self.page_size,
             page_sizes=PAGE_SIZES,
@@ -280,8 +282,7 @@ class RecordListView(ListView):
             table_query=_with(params, view=None, page=None),
             active_filters=active_filters(self.filterset, params) if not errors else [],
             table_rows=[
-                (record, list(zip(self.listing.columns, values, strict=True)))
-                for record, values in rows
+                (record, list(zip(columns, values, strict=True))) for record, values in rows
             ],
             total=context["paginator"].count if context.get("paginator") else len(records),
             page_prefix=_with(params, page=None) + "&" if _with(params, page=None) else "",
