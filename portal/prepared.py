@@ -164,18 +164,21 @@ def _converted(row, converters, connection):
 
 
 class PreparedPages:
-    """A queryset for Django's Paginator whose count and each page's slice run as prepared
-    queries: `key` must decide the queryset's SQL (what the filters read, the order)."""
+    """What Django's Paginator pages through: the count and each page's slice of the
+    queryset of `model` that `build()` returns, run as prepared queries; `key` must decide
+    the queryset's SQL (what the filters read, the order), and `build` runs only when this
+    process first sees it."""
 
     ordered = True
 
-    def __init__(self, key, queryset, **hints):
+    def __init__(self, key, model, build, **hints):
         self.key = key
-        self.queryset = queryset
+        self.model = model
+        self.build = build
         self.hints = hints
 
     def count(self):
-        return prepared_count(self.key, self.queryset.model, lambda: self.queryset, **self.hints)
+        return prepared_count(self.key, self.model, self.build, **self.hints)
 
     def __len__(self):
         return self.count()
@@ -185,8 +188,5 @@ class PreparedPages:
             raise TypeError("A prepared page is read by a slice.")
         start, stop = index.start or 0, index.stop
         return prepared_records(
-            (self.key, start, stop),
-            self.queryset.model,
-            lambda: self.queryset[start:stop],
-            **self.hints,
+            (self.key, start, stop), self.model, lambda: self.build()[start:stop], **self.hints
         )

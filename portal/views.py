@@ -138,11 +138,6 @@ class RecordListView(ListView):
     def get_paginate_by(self, queryset):
         return None if self.download or self.tree else self.page_size
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        if self.pages_key is not None:
-            queryset = PreparedPages(self.pages_key, queryset)
-        return super().get_paginator(queryset, per_page, **kwargs)
-
     def get_base_queryset(self):
         # What each row's URL needs (a meeting: its dialogue) comes with the row.
         queryset = self.model.objects.published()
@@ -161,11 +156,18 @@ class RecordListView(ListView):
         self.filterset = self.filterset_class(
             self.filter_data(), queryset=self.get_base_queryset(), request=self.request
         )
-        self.pages_key = None
         if not self.filterset.is_valid() or self.problems:
             return self.model.objects.none()
-        # The filters, the order and the view decide the SQL of a page of rows.
-        self.pages_key = ("list", self.matches_key(), self.ordering_key, self.tree)
+        if self.download or self.tree:
+            return self.matches()
+        # The filters and the order decide the SQL of a page of rows: it is built the first
+        # time this process sees them (portal/prepared.py).
+        return PreparedPages(
+            ("list", self.matches_key(), self.ordering_key), self.model, self.matches
+        )
+
+    def matches(self):
+        """The records the filters keep, with what their columns read, in the chosen order."""
         listing = self.listing
         queryset = self.filterset.qs
         if listing.annotate:

@@ -117,7 +117,7 @@ def test_pages_count_and_slice_as_django_does_with_annotations_and_distinct(grap
         dialogue = DialogueFactory(slug=f"dialogue-{number}", name=f"Dialogue {number}")
         dialogue.countries.add(*(graph[name] for name in countries))
     key = ("test pages", timezone.now().isoformat())
-    pages = Paginator(PreparedPages(key, dialogues()), 2)
+    pages = Paginator(PreparedPages(key, Dialogue, dialogues), 2)
     expected = Paginator(dialogues(), 2)
     assert pages.count == expected.count > 2
     for number in pages.page_range:
@@ -126,8 +126,8 @@ def test_pages_count_and_slice_as_django_does_with_annotations_and_distinct(grap
         assert [d.country_count for d in page] == [d.country_count for d in django_page]
     later = DialogueFactory(slug="dialogue-later", name="AAA later")
     later.countries.add(graph["vietnam"])
-    assert Paginator(PreparedPages(key, dialogues()), 2).count == expected.count + 1
-    assert Paginator(PreparedPages(key, dialogues()), 2).page(1)[0] == later
+    assert Paginator(PreparedPages(key, Dialogue, dialogues), 2).count == expected.count + 1
+    assert Paginator(PreparedPages(key, Dialogue, dialogues), 2).page(1)[0] == later
 
 
 def test_a_list_filter_reads_ids_added_after_it_first_ran(client, graph):
