@@ -48,10 +48,10 @@ def _menu_links(language, script_prefix):
     and the site's): the same on every page."""
     kinds = {model._meta.model_name: model for model in RECORD_KINDS}
     groups = [
-        (title, [(kind_item(kinds[name]).label, list_url(kinds[name])) for name in names])
+        (str(title), [(kind_item(kinds[name]).label, list_url(kinds[name])) for name in names])
         for title, names in KIND_GROUPS
     ]
-    groups.append((_("Tools"), [(label, reverse(name)) for label, name in TOOLS]))
+    groups.append((str(_("Tools")), [(str(label), reverse(name)) for label, name in TOOLS]))
     return groups
 
 

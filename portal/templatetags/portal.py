@@ -6,7 +6,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from portal import languages, navigation
 from portal.api.fields import api_url as record_api_url
@@ -94,9 +94,36 @@ def highlight(text, query):
     return highlight_words(text, parse(query).highlight_words)
 
 
-@register.inclusion_tag("includes/menu.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def site_menu(context):
-    return {"groups": navigation.menu(context["request"].path)}
+    """The main menu, the section the page is in marked: written once per language,
+    script prefix and marked item, as nothing else changes it."""
+    groups = navigation.menu(context["request"].path)
+    return _menu_html(
+        pgettext("the main menu", "Main"),
+        tuple(
+            (title, tuple((item.label, item.url, item.current) for item in items))
+            for title, items in groups
+        ),
+    )
+
+
+@lru_cache(maxsize=256)
+def _menu_html(label, groups):
+    parts = [f'<nav class="site-menu" aria-label="{escape(label)}">\n']
+    parts.append('  <ul class="menu-groups">\n    ')
+    for title, items in groups:
+        links = "".join(
+            f'<li><a href="{escape(url)}"{' aria-current="page"' if current else ""}>'
+            f"{escape(item_label)}</a></li>"
+            for item_label, url, current in items
+        )
+        parts.append(
+            f'\n    <li class="menu-group"><span class="menu-group-title">{escape(title)}</span>'
+            f"\n      <ul>{links}</ul>\n    </li>\n    "
+        )
+    parts.append("\n  </ul>\n</nav>\n")
+    return mark_safe("".join(parts))
 
 
 @register.inclusion_tag("includes/breadcrumbs.html")
