@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 import requests
+from django.db import transaction
 
 from initiatives.models import AgreementParty
 from portal.models import Status
@@ -36,7 +37,14 @@ def api(live_server):
 
 @pytest.fixture
 def records(transactional_db):
-    """A small linked graph: two MoCs with Vietnam and Malaysia, a dialogue with meetings."""
+    """A small linked graph: two MoCs with Vietnam and Malaysia, a dialogue with meetings.
+    Made in one transaction, so the change feed and the search index are brought up to
+    date once, at its commit, rather than after each of its fifty saves."""
+    with transaction.atomic():
+        return linked_graph()
+
+
+def linked_graph():
     japan = CountryFactory(code="JP", name="Japan")
     vietnam = CountryFactory(code="VN", name="Vietnam")
     malaysia = CountryFactory(code="MY", name="Malaysia")
