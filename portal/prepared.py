@@ -51,23 +51,23 @@ _compiled = OrderedDict()
 _lock = threading.Lock()
 
 
-def _compile(queryset, using, as_records, as_count=False):
+def _compile(queryset, using, shape):
     if queryset is None:
         return _Compiled(None, (), {})
     if isinstance(queryset, tuple):  # SQL written around a compiled queryset
         sql, params = queryset
         return _Compiled(sql, tuple(params), {})
-    if as_count:  # what Django's count() answers, for a distinct query too
+    if shape == "count":  # what Django's count() answers, for a distinct query too
         queryset = queryset.order_by().values("pk")
     compiler = queryset.query.get_compiler(using=using)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return _Compiled(None, (), {})
-    if as_count:
+    if shape == "count":
         return _Compiled(f"SELECT COUNT(*) FROM ({sql}) counted", tuple(params), {})
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
-    records = _records_of(queryset, compiler) if as_records else None
+    records = _records_of(queryset, compiler) if shape == "records" else None
     return _Compiled(sql, tuple(params), compiler.get_converters(fields), records)
 
 
@@ -89,16 +89,18 @@ def _records_of(queryset, compiler):
     )
 
 
-def _run(key, model, build, as_records, hints, as_count=False):
+def _run(key, model, build, shape, hints):
+    """Runs the query prepared under `key`, compiled as `shape`: "rows", "records" (what
+    prepared_records() needs to make instances) or "count"."""
     using = router.db_for_read(model, **hints)
     connection = connections[using]
-    full_key = (connection.vendor, as_records, as_count, key)
+    full_key = (connection.vendor, shape, key)
     with _lock:
         compiled = _compiled.get(full_key)
         if compiled is not None:
             _compiled.move_to_end(full_key)
     if compiled is None:
-        compiled = _compile(build(), using, as_records, as_count)
+        compiled = _compile(build(), using, shape)
         with _lock:
             _compiled[full_key] = compiled
             if len(_compiled) > MAX_PREPARED:
@@ -118,14 +120,14 @@ def prepared_rows(key, model, build, **hints):
     returns (or of the (sql, params) it returns; None for no rows), read where the router
     reads `model` (with `hints`); `build` is called only the first time this process sees
     `key`."""
-    _, _, rows = _run(key, model, build, as_records=False, hints=hints)
+    _, _, rows = _run(key, model, build, "rows", hints)
     return rows
 
 
 def prepared_count(key, model, build, **hints):
     """How many rows the queryset of `model` that `build()` returns has, as its count()
     says; compiled once per key, like prepared_rows()."""
-    _, _, rows = _run(key, model, build, as_records=False, hints=hints, as_count=True)
+    _, _, rows = _run(key, model, build, "count", hints)
     return rows[0][0] if rows else 0
 
 
@@ -133,7 +135,7 @@ def prepared_records(key, model, build, **hints):
     """The records of the queryset of `model` that `build()` returns, with what it selects
     and prefetches related, as Django would give them; compiled once per key, like
     prepared_rows()."""
-    compiled, using, rows = _run(key, model, build, as_records=True, hints=hints)
+    compiled, using, rows = _run(key, model, build, "records", hints)
     if not rows:
         return []
     shape = compiled.records
@@ -179,9 +181,6 @@ class PreparedPages:
 
     def count(self):
         return prepared_count(self.key, self.model, self.build, **self.hints)
-
-    def __len__(self):
-        return self.count()
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None:

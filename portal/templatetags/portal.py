@@ -211,7 +211,7 @@ def _linked_item(record):
         if place:
             details.append(f" · {escape(place)}")
         if getattr(record, "format", ""):
-            details.append(f" · {escape(record.get_format_display())}")
+            details.append(f" · {escape(choice_label(type(record), 'format', record.format))}")
         item += f' <span class="muted">{"".join(details)}</span>'
     return f"<li>{item}</li>"
 
