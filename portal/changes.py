@@ -39,6 +39,7 @@ from portal.serving.cache import bump
 
 # Above this many touched records, recheck everything: a few queries per kind.
 FULL_REFRESH_ABOVE = 300
+DIGEST_FIELDS = ["kind", "record_id", "url", "digest", "links", "changed_at", "representation"]
 
 _pending = threading.local()
 
@@ -168,6 +169,7 @@ def _refresh(keys):
         published = list(published)
         previous = {row.record_pk: row for row in stored}
         current = {}
+        new_rows, changed_rows = [], []
         for record, data in zip(
             published, representations_of(published, viewset.serializer_class), strict=True
         ):
@@ -193,24 +195,26 @@ def _refresh(keys):
                 row.delete()
                 row = None
             action = ChangeAction.CREATED if row is None else ChangeAction.UPDATED
-            PublicDigest.objects.update_or_create(
-                model_label=label,
-                record_pk=pk,
-                defaults={
-                    "kind": basename,
-                    "record_id": data["id"],
-                    "url": data["url"],
-                    "digest": digest,
-                    "links": "|" + "|".join(sorted(_links(data, set()) - {data["url"]})) + "|",
-                    "changed_at": now,
-                    "representation": stored_text(data, now),
-                },
-            )
+            if row is None:
+                row = PublicDigest(model_label=label, record_pk=pk)
+                new_rows.append(row)
+            else:
+                changed_rows.append(row)
+            row.kind = basename
+            row.record_id = data["id"]
+            row.url = data["url"]
+            row.digest = digest
+            row.links = "|" + "|".join(sorted(_links(data, set()) - {data["url"]})) + "|"
+            row.changed_at = now
+            row.representation = stored_text(data, now)
             changes.append(
                 Change(
                     kind=basename, record_id=data["id"], url=data["url"], action=action, time=now
                 )
             )
+        # Under the lock no other refresh adds a row: the new ones are inserted at once.
+        PublicDigest.objects.bulk_create(new_rows, batch_size=500)
+        PublicDigest.objects.bulk_update(changed_rows, DIGEST_FIELDS, batch_size=500)
         gone = [row for pk, row in previous.items() if pk not in current]
         if gone:
             model = viewset.queryset.model

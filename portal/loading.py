@@ -38,6 +38,9 @@ from portal.partial_dates import DateSpan, InvalidDate
 from portal.serving import cache as data_cache
 from portal.source_text import load_source, normalize
 
+# libyaml's parser (in PyYAML's wheels), the same safe constructors: the fixtures parse in
+# 0.06 s instead of 0.66 s.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 COMMON_SCALARS = ["name", "aliases", "description", "incomplete", "conflicting", "note"]
 DEFAULTS = {
     "aliases": [],
@@ -288,6 +291,8 @@ class Loader:
         self.citation_footnotes = {}  # citation key -> the footnote the fixtures give it
         self.loaded = {}  # kind file -> public ids of the records its fixture holds
         self.kept = []  # records gone from the fixtures but kept, and why
+        self.found = {}  # (model, key) -> the record looked up by its key in this run
+        self.citations = {}  # citation key -> the citation found or made in this run
 
     # -- reading -----------------------------------------------------------
 
@@ -296,7 +301,7 @@ class Loader:
         if not path.exists():
             return path, []
         try:
-            entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            entries = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
         except yaml.YAMLError as error:
             raise FixtureError(f"{path}: not valid YAML: {error}") from None
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -393,8 +398,14 @@ class Loader:
     # -- writing -----------------------------------------------------------
 
     def resolve(self, model, key, what):
+        # Only its primary key is read (a foreign key or a link), so one lookup per run.
         try:
-            return lookup(model, key)
+            return self.found[model, key]
+        except KeyError:
+            pass
+        try:
+            record = self.found[model, key] = lookup(model, key)
+            return record
         except ObjectDoesNotExist:
             label = model._meta.verbose_name
             raise FixtureError(f"{what}: no {label} {key!r}") from None
@@ -422,7 +433,7 @@ class Loader:
                     f"citation {number} gives footnote {data['footnote']!r}, but another record "
                     f"cites the same quote with footnote {first_footnote!r}: {data['quote'][:60]!r}"
                 )
-            citation = Citation.objects.filter(key=key).first()
+            citation = self.citations.get(key) or Citation.objects.filter(key=key).first()
             if citation is None:
                 citation = Citation(
                     key=key,
@@ -435,6 +446,7 @@ class Loader:
             elif citation.footnote_id != (footnote.pk if footnote else None):
                 citation.footnote = footnote
                 citation.save()
+            self.citations[key] = citation
             found.append(citation)
         return found
 
