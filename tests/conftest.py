@@ -1,13 +1,10 @@
-import io
-
 import pytest
 from django.apps import apps
 from django.conf import settings as dj_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client, TestCase
+from django.test import Client
 from django.utils import translation
 
 from portal.roles import ROLES, sync_role_groups
@@ -77,15 +74,22 @@ def admin_client(admin_user):
     return signed_in
 
 
+@pytest.fixture(scope="session")
+def site_snapshot(django_db_setup, django_db_blocker):
+    """The rows `load_portal_data` leaves, loaded once in this test process (tests/snapshot.py)."""
+    from tests.snapshot import Snapshot
+
+    with django_db_blocker.unblock():
+        return Snapshot.of_load()
+
+
 @pytest.fixture(scope="module")
-def site_data(django_db_setup, django_db_blocker):
-    """The site fixtures, loaded once for a module as `load_portal_data` loads them: its
-    on-commit work (the changes feed and the search index) runs as at a commit; all of it
-    is rolled back after the module."""
+def site_data(site_snapshot, django_db_blocker):
+    """The site fixtures for a module, as `load_portal_data` and its commit leave them (the
+    changes feed and the search index included); all of it rolled back after the module."""
     with django_db_blocker.unblock(), transaction.atomic():
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("load_portal_data", stdout=io.StringIO())
-        # Run as at a commit, so gone as after one: a change in a test registers its own.
+        site_snapshot.restore()
+        # As at a commit, so gone as after one: a change in a test registers its own.
         connection.run_on_commit.clear()
         yield
         transaction.set_rollback(True)

@@ -4,7 +4,6 @@ Playwright never downloads a browser here; CHROMIUM_PATH (default /usr/bin/chrom
 names the one to drive. Screenshots of each step go to test-artifacts/screenshots/.
 """
 
-import io
 import os
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
 from pytest_django.live_server_helper import LiveServer
 
 from portal.roles import ROLES, sync_role_groups
@@ -143,13 +143,14 @@ def _live_server_helper(request):
 
 
 @pytest.fixture(scope="module")
-def portal_data_of_module(django_db_setup, django_db_blocker):
+def portal_data_of_module(site_snapshot, django_db_blocker):
     """The real fixtures, as make run loads them, committed once for a module's tests and
     emptied after it as transactional_db empties the database after a test."""
     with django_db_blocker.unblock():
         if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
             sync_role_groups(apps)
-        call_command("load_portal_data", verbosity=0, stdout=io.StringIO())
+        with transaction.atomic():
+            site_snapshot.restore()
         yield
         call_command("flush", interactive=False, verbosity=0)
 

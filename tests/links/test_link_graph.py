@@ -2,7 +2,6 @@
 shown both ways on every page and in every API record."""
 
 import ast
-import io
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -10,8 +9,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 
 from portal.api.fields import api_url
 from portal.links import all_ends, record_kinds, sides
@@ -65,14 +62,6 @@ def test_a_kind_shows_each_side_once_under_one_label():
         names = [side.name for side in sides(kind)]
         assert len(names) == len(set(names)), kind
         assert all(side.label for side in sides(kind)), kind
-
-
-@pytest.fixture(scope="module")
-def site_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_portal_data", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

