@@ -1,12 +1,13 @@
 import json
 from functools import lru_cache
+from html import escape as escape_text
 
 from django import template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from portal import languages, navigation
 from portal.api.fields import api_url as record_api_url
@@ -245,10 +246,22 @@ def _facet_option(param, value):
     field_id = f"f-{param}-{_slug(value.value)}"
     checked = " checked" if value.selected else ""
     return (
-        f'<li><input type="checkbox" id="{field_id}" name="{param}" value="{escape(value.value)}"'
-        f'{checked}> <label for="{field_id}">{escape(value.label)} '
-        f'<span class="count">{escape(localize(value.count))}</span></label></li>'
+        f'<li><input type="checkbox" id="{field_id}" name="{param}"'
+        f' value="{escape_text(str(value.value))}"{checked}> <label for="{field_id}">'
+        f'{escape_text(str(value.label))} <span class="count">{_count(value.count)}</span>'
+        "</label></li>"
     )
+
+
+def _count(number):
+    """A facet's count as the language writes numbers (localize() per count costs more
+    than the rest of the option)."""
+    return _localized_count(number, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _localized_count(number, language):
+    return escape_text(localize(number))
 
 
 @lru_cache(maxsize=4096)
@@ -261,9 +274,9 @@ def year_options(values, selected):
     """A year facet's values as <option>s, the chosen one selected."""
     return mark_safe(
         "".join(
-            f'<option value="{escape(value.value)}"'
+            f'<option value="{escape_text(str(value.value))}"'
             f"{' selected' if value.value == selected else ''}>"
-            f"{escape(value.label)} ({escape(localize(value.count))})</option>"
+            f"{escape_text(str(value.label))} ({_count(value.count)})</option>"
             for value in values
         )
     )
