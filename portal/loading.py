@@ -399,16 +399,13 @@ class Loader:
 
     def resolve(self, model, key, what):
         # Only its primary key is read (a foreign key or a link), so one lookup per run.
-        try:
-            return self.found[model, key]
-        except KeyError:
-            pass
-        try:
-            record = self.found[model, key] = lookup(model, key)
-            return record
-        except ObjectDoesNotExist:
-            label = model._meta.verbose_name
-            raise FixtureError(f"{what}: no {label} {key!r}") from None
+        if (model, key) not in self.found:
+            try:
+                self.found[model, key] = lookup(model, key)
+            except ObjectDoesNotExist:
+                label = model._meta.verbose_name
+                raise FixtureError(f"{what}: no {label} {key!r}") from None
+        return self.found[model, key]
 
     def citations_for(self, citations):
         found = []
