@@ -96,6 +96,13 @@ def site_data(site_snapshot, django_db_blocker):
 
 
 @pytest.fixture
+def site_rows(site_snapshot, db):
+    """The site fixtures for one test, put back in its transaction (a module whose other
+    tests build their own records)."""
+    site_snapshot.restore()
+
+
+@pytest.fixture
 def site(site_data, django_db_blocker):
     with django_db_blocker.unblock():
         yield

@@ -4,11 +4,9 @@ explore view of exactly what its count counts, Japan apart, light enough to load
 import gzip
 import re
 from datetime import date
-from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from tests.explore.conftest import dated
 from tests.factories import AgreementFactory
@@ -96,8 +94,7 @@ def test_map_queries_do_not_grow_with_records(client, graph):
     assert count_queries(client, "/map/?kind=agreement&year_from=2020") == few
 
 
-def test_the_map_of_the_whole_portal_stays_under_60_kb_compressed(client):
-    call_command("load_portal_data", stdout=StringIO())
+def test_the_map_of_the_whole_portal_stays_under_60_kb_compressed(client, site_rows):
     response = client.get("/map/")
     assert response.status_code == 200
     size = len(gzip.compress(response.content))

@@ -5,7 +5,6 @@ from html import unescape
 
 import pytest
 from django.core.cache import caches
-from django.core.management import call_command
 
 from portal.models import SearchEntry
 from portal.navigation import list_url
@@ -182,8 +181,9 @@ def test_a_language_never_gets_the_other_languages_cached_page(client, settings)
                 assert response.headers["X-Cache"] == expected, (path, accept, round_)
 
 
-def test_every_page_kind_renders_in_japanese_and_no_fixture_names_one_in_japanese(client):
-    call_command("load_portal_data", verbosity=0)
+def test_every_page_kind_renders_in_japanese_and_no_fixture_names_one_in_japanese(
+    client, site_rows
+):
     for model in RECORD_KINDS:
         assert not model.objects.exclude(name_ja="").exists(), model
     paths = ["/ja/", "/ja/search/?q=ITU", "/ja/explore/", "/ja/timeline/", "/ja/map/"]
