@@ -36,7 +36,7 @@ run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py load_portal_data
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## serve: production serving: gunicorn (portal/gunicorn_conf.py), DEBUG off, workers = 2 x cores
+## serve: production serving: granian (portal/server.py), DEBUG off, a worker per core
 ## (WEB_CONCURRENCY), on http://$(HOST):$(PORT). Plain HTTP on loopback unless told otherwise:
 ## behind a TLS proxy set SECURE_SSL_REDIRECT etc. as README "Hosting" says.
 SERVE_ENV := DEBUG=0 PORT=$(PORT) HOST=$(HOST) \
@@ -48,7 +48,7 @@ serve: $(VENV)/.installed
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py load_portal_data --if-empty
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(SERVE_ENV) exec $(BIN)/gunicorn portal.wsgi -c portal/gunicorn_conf.py
+	$(SERVE_ENV) exec $(BIN)/python -m portal.server
 
 ## bench: the portal (make serve, cache on and off) against Datasette on one SQLite file,
 ## driven by wrk (Debian package); prints the table, writes test-artifacts/bench.json
@@ -60,7 +60,7 @@ serve: $(VENV)/.installed
 bench: $(VENV)/.installed .venv-bench/.installed
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
-## load: make serve (gunicorn) under wrk on loopback, 64 connections x 60 s over pages, API and
+## load: make serve (granian) under wrk on loopback, 64 connections x 60 s over pages, API and
 ## search, with a Publisher's edit half-way; prints p50/p99, req/s and statuses, writes
 ## test-artifacts/load.json, fails on any 5xx or error other than 429 (LOAD_ARGS, e.g.
 ## "--connections 32 --duration 30 --api-rate 100000/minute")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run schemathesis against the live API: gunicorn (as `make serve` runs it) with the
+# Run schemathesis against the live API: granian (as `make serve` runs it) with the
 # fixtures loaded, every operation in the OpenAPI schema, every check schemathesis has,
 # and all four phases: the schema's examples, coverage of its edges, random fuzzing, and
 # the stateful phase, which follows the OpenAPI links the schema declares (a list to its
@@ -27,7 +27,7 @@ mkdir -p test-artifacts
 .venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py load_portal_data --if-empty >/dev/null
 [ -f staticfiles/staticfiles.json ] || .venv/bin/python manage.py collectstatic --noinput -v0
-.venv/bin/gunicorn portal.wsgi -c portal/gunicorn_conf.py >test-artifacts/api-fuzz-server.log 2>&1 &
+.venv/bin/python -m portal.server >test-artifacts/api-fuzz-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/api/v1/" >/dev/null && break; sleep 0.2; done

@@ -1,8 +1,8 @@
-"""Load test: `make serve` (gunicorn) under wrk on loopback, with an edit in the middle.
+"""Load test: `make serve` (granian) under wrk on loopback, with an edit in the middle.
 
     python scripts/load.py [--connections 64] [--duration 60] [--port 8250]
 
-Serves the portal as `make serve` does (DEBUG off, gunicorn with portal/gunicorn_conf.py,
+Serves the portal as `make serve` does (DEBUG off, granian with portal/server.py,
 workers = 2 x cores) on a database with the fixtures (DATABASE_URL, or a new SQLite file),
 then runs wrk (Debian package) on loopback over pages, API and search, rotating through
 the paths. Half-way through, a Publisher's edit is saved through the ORM in a separate
@@ -31,7 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 MAX_CONNECTIONS, MAX_DURATION = 256, 300
 
 WRK_SCRIPT = r"""
@@ -180,8 +179,8 @@ def edit_and_check(env, base, slug, name, results):
 
 def run_under_load(args, env, base, folder, log, results):
     """Serve, load, edit half-way; wrk's output."""
-    server = subprocess.Popen([GUNICORN, "portal.wsgi", "-c", "portal/gunicorn_conf.py"],
-                              cwd=ROOT, env=env, stdout=log, stderr=log)  # fmt: skip
+    server = subprocess.Popen([PYTHON, "-m", "portal.server"], cwd=ROOT, env=env,
+                              stdout=log, stderr=log)  # fmt: skip
     try:
         wait_for(base)
         paths, slug, name = paths_to_load(base)
@@ -227,7 +226,7 @@ def main():
     subprocess.run([PYTHON, "manage.py", "create_role_user", "load-publisher", "--role",
                     "Publisher"], cwd=ROOT, env=env, capture_output=True)  # fmt: skip
     base = f"http://127.0.0.1:{args.port}"
-    with open(Path(folder) / "gunicorn.log", "w") as log:
+    with open(Path(folder) / "server.log", "w") as log:
         output = run_under_load(args, env, base, folder, log, results := {})
     line = next(line for line in output.splitlines() if line.startswith("LOAD-RESULT "))
     figures = json.loads(line.removeprefix("LOAD-RESULT "))
@@ -236,7 +235,7 @@ def main():
     socket_errors = {k: v for k, v in figures["errors"].items() if k != "status"}
     server_errors = sum(count for status, count in statuses.items() if status >= 500)
     other_errors = sum(c for s, c in statuses.items() if s >= 400 and s != 429 and s < 500)
-    tracebacks = (Path(folder) / "gunicorn.log").read_text().count("Traceback")
+    tracebacks = (Path(folder) / "server.log").read_text().count("Traceback")
     results |= {
         "command": " ".join(sys.argv),
         "connections": args.connections,

@@ -68,7 +68,7 @@ postgresql_only = pytest.mark.skipif(
 
 @postgresql_only
 def test_web_requests_run_under_a_statement_timeout():
-    # Under pytest the command's (longer) limit applies; gunicorn and runserver get 5 s.
+    # Under pytest the command's (longer) limit applies; make serve and runserver get 5 s.
     with connection.cursor() as cursor:
         cursor.execute("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'")
         assert cursor.fetchone()[0] == str(settings.STATEMENT_TIMEOUT_MS)

@@ -1,10 +1,11 @@
 """A database outage against a real PostgreSQL and a real server process.
 
-gunicorn serves the portal with DATABASE_URL naming a port where nothing listens: pages
-answer a 503 page and the API a 503 problem+json, fast, with Retry-After and no traceback.
-Then a PostgreSQL instance of our own starts on that port (initdb + pg_ctl in a temporary
-folder) and the same server answers 200 without a restart; the database stops again (503)
-and comes back (200). Everything started here is stopped and removed at the end.
+`make serve`'s server serves the portal with DATABASE_URL naming a port where nothing
+listens: pages answer a 503 page and the API a 503 problem+json, fast, with Retry-After
+and no traceback. Then a PostgreSQL instance of our own starts on that port (initdb +
+pg_ctl in a temporary folder) and the same server answers 200 without a restart; the
+database stops again (503) and comes back (200). Everything started here is stopped and
+removed at the end.
 """
 
 import glob
@@ -113,18 +114,12 @@ def test_the_site_answers_503_while_the_database_is_down_and_recovers_by_itself(
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "REDIS_URL": "",
+        "HOST": "127.0.0.1",
+        "PORT": str(SERVER_PORT),
+        "WEB_CONCURRENCY": "1",
     }
     server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{SERVER_PORT}",
-            "--workers",
-            "1",
-            "--timeout",
-            "30",
-        ],  # fmt: skip
+        [str(BIN / "python"), "-m", "portal.server"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""Two real gunicorn instances (two workers each, the `make serve` configuration) and a
+"""Two real granian instances (two workers each, the `make serve` configuration) and a
 third process on one database, with and without Redis: a change made through any of
 them is seen through every other on the very next request; a staff session made on one
 works on the other; the API throttle counts requests to both.
@@ -80,7 +80,7 @@ class Stack:
             CACHE_RESPONSES="1",
             API_THROTTLE_RATE=f"{THROTTLE}/minute",
             WEB_CONCURRENCY="2",
-            GUNICORN_THREADS="2",
+            WEB_THREADS="2",
         )
         self.servers = []
 
@@ -102,7 +102,7 @@ class Stack:
     def serve(self, port, **settings):
         env = {**self.env, **settings, "PORT": str(port), "HOST": "127.0.0.1"}
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "portal.wsgi", "-c", "portal/gunicorn_conf.py"],
+            [sys.executable, "-m", "portal.server"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -119,7 +119,7 @@ class Stack:
                     return base
             except requests.RequestException:  # not listening yet, or still starting
                 time.sleep(0.3)
-        raise AssertionError(f"gunicorn on {port} did not answer within 90 s")
+        raise AssertionError(f"the server on {port} did not answer within 90 s")
 
     def stop(self):
         for server in self.servers:

@@ -1,6 +1,6 @@
 """The response cache's WSGI layer (portal/wsgi.py, what `make serve` runs): with Redis,
 a plain hit is answered before Django builds a request; everything else goes on to
-Django with the lookup made. tests/serve/test_processes.py runs it under gunicorn."""
+Django with the lookup made. tests/serve/test_processes.py runs it under granian."""
 
 import io
 import os

@@ -1,0 +1,104 @@
+"""`make serve`'s server (portal/server.py, granian) as a real process on a SQLite file:
+what it promises beyond Django (README "Hosting" and "Bounded work")."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def workers_of(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return sorted(int(pid) for pid in children)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The server with two workers, and with a variable in its environment that would read
+    as a header were it passed on: the HTTPS redirect is on, so a request taken for HTTPS
+    would not be redirected."""
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('server') / 'db.sqlite3'}"
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    port = free_port()
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL="",
+        SECRET_KEY="server-test-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789",
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="true",
+        HTTP_X_FORWARDED_PROTO="https",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="2",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "portal.server"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "the server stopped"
+            try:
+                requests.get(f"{base}/healthz", timeout=5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the server did not answer within 60 s"
+                time.sleep(0.2)
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_environment_does_not_pass_for_request_headers(served):
+    _, base = served
+    response = requests.get(f"{base}/", allow_redirects=False, timeout=10)
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"https://{base.removeprefix('http://')}/"
+
+
+def test_a_request_head_over_16_kib_is_refused_before_django(served):
+    _, base = served
+    response = requests.get(f"{base}/healthz?q={'a' * 17000}", timeout=10)
+    assert response.status_code == 431
+    response = requests.get(f"{base}/healthz", headers={"X-Padding": "a" * 17000}, timeout=10)
+    assert response.status_code == 431
+    assert requests.get(f"{base}/healthz?padding={'a' * 8000}", timeout=10).status_code == 200
+
+
+def test_a_worker_that_dies_is_replaced(served):
+    server, base = served
+    before = workers_of(server)
+    assert len(before) == 2
+    os.kill(before[0], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while len(after := workers_of(server)) < 2 or before[0] in after:
+        assert time.monotonic() < deadline, f"workers {after} 30 s after one was killed"
+        time.sleep(0.2)
+    # Fresh connections land on either worker: every one is answered.
+    for _ in range(20):
+        with requests.Session() as session:
+            assert session.get(f"{base}/healthz", timeout=10).status_code == 200
