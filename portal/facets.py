@@ -96,16 +96,17 @@ def link_facet_sql(queryset, paths, id_field, chosen=()):
 def link_facet_values(rows, id_field):
     """(value, label, count) of link_facet_sql's rows, and how many values there are."""
     total = rows[0][4] if rows else 0
+    language = get_language()
     return [
-        (str(value), facet_label(value, label, label_ja, id_field), count)
+        (str(value), facet_label(value, label, label_ja, id_field, language), count)
         for value, label, label_ja, count, _ in rows
     ], total
 
 
-def facet_label(value, name, name_ja, id_field):
-    """The value's name in the page's language: a country's from CLDR, a record's
-    Japanese title where staff entered one."""
-    if get_language() != "ja":
+def facet_label(value, name, name_ja, id_field, language):
+    """The value's name in the language: a country's from CLDR, a record's Japanese title
+    where staff entered one."""
+    if language != "ja":
         return name
     if id_field == "code":
         return japanese_country_name(value, name_ja)

@@ -2,6 +2,7 @@ import csv
 import io
 from dataclasses import dataclass, replace
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage
 from django.db.models import Model, QuerySet
@@ -245,7 +246,7 @@ class RecordListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
+        params = self.request.GET
         errors = {**self.filterset.errors, **self.problems}
         # Each cell repeats its column's label (data-label): translated once here.
         columns = [replace(column, label=str(column.label)) for column in self.listing.columns]
@@ -308,13 +309,16 @@ def _key_value(value):
 
 
 def _with(params, **changes):
-    """The query string with some parameters set (or left out, for None)."""
-    query = params.copy()
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value is not None:
-            query[name] = value
-    return query.urlencode()
+    """The query string with some parameters set (or left out, for None), as
+    QueryDict.urlencode() writes it; from its pairs, as a page builds several of these
+    and copying a QueryDict deep-copies it."""
+    pairs = [(name, value) for name, value in _pairs(params) if name not in changes]
+    pairs += [(name, value) for name, value in changes.items() if value is not None]
+    return urlencode(pairs)
+
+
+def _pairs(params):
+    return [(name, value) for name, values in params.lists() for value in values]
 
 
 def hidden_fields(params, leave_out):

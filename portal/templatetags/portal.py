@@ -3,6 +3,7 @@ from functools import lru_cache
 from html import escape as escape_text
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
@@ -93,6 +94,28 @@ def highlight(text, query):
     """Escape the text and wrap each whole searched word (or another form of it, or a
     synonym the search used) in <mark>: never a fragment of a longer word."""
     return highlight_words(text, parse(query).highlight_words)
+
+
+class FixedNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered = {}
+
+    def render(self, context):
+        key = (get_language(), get_urlconf(), get_script_prefix())
+        if key not in self.rendered:
+            self.rendered[key] = self.nodelist.render(context.new())
+        return self.rendered[key]
+
+
+@register.tag
+def fixed(parser, token):
+    """{% fixed %}...{% endfixed %}: markup that is the same on every page in a language
+    (links to named pages, translated text, static files), written once per language, URL
+    conf and script prefix, then reused. It sees none of the page's variables."""
+    nodelist = parser.parse(("endfixed",))
+    parser.delete_first_token()
+    return FixedNode(nodelist)
 
 
 @register.simple_tag(takes_context=True)
@@ -239,16 +262,18 @@ def _statistic_row(statistic):
 def facet_options(facet, values):
     """Facet values as checkboxes, each ticked when chosen, with its count."""
     param = escape(facet.param)
-    return mark_safe("".join(_facet_option(param, value) for value in values))
+    language = get_language()
+    return mark_safe("".join(_facet_option(param, value, language) for value in values))
 
 
-def _facet_option(param, value):
+def _facet_option(param, value, language):
     field_id = f"f-{param}-{_slug(value.value)}"
     checked = " checked" if value.selected else ""
+    count = _localized_count(value.count, language)
     return (
         f'<li><input type="checkbox" id="{field_id}" name="{param}"'
         f' value="{escape_text(str(value.value))}"{checked}> <label for="{field_id}">'
-        f'{escape_text(str(value.label))} <span class="count">{_count(value.count)}</span>'
+        f'{escape_text(str(value.label))} <span class="count">{count}</span>'
         "</label></li>"
     )
 

@@ -201,3 +201,26 @@ def test_every_page_kind_renders_in_japanese_and_no_fixture_names_one_in_japanes
         assert '<html lang="ja">' in page, path
         assert [words for words in JAPANESE_INTERFACE if words not in page] == [], path
         assert [words for words in ENGLISH_INTERFACE if words in page] == [], path
+
+
+def test_fixed_markup_is_written_once_per_language_and_script_prefix():
+    from django.template import engines
+    from django.urls import get_script_prefix, set_script_prefix
+    from django.utils import translation
+
+    page = engines["django"].from_string(
+        '{% load i18n portal %}{% fixed %}{% translate "Skip to content" %} {% url "home" %}'
+        " [{{ query }}]{% endfixed %}"
+    )
+    prefix = get_script_prefix()
+    try:
+        with translation.override("en"):
+            assert page.render({"query": "open ran"}) == "Skip to content / []"
+            assert page.render({}) == "Skip to content / []"
+        with translation.override("ja"):
+            assert page.render({}) == "本文へ移動 /ja/ []"
+        set_script_prefix("/portal/")
+        with translation.override("en"):
+            assert page.render({}) == "Skip to content /portal/ []"
+    finally:
+        set_script_prefix(prefix)
