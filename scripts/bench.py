@@ -10,8 +10,10 @@ then the portal with the cache on, then off; an idle server costs nothing), so a
 in the machine's speed during a run moves both sides of a ratio alike; with --repeat N
 each request is measured N times, interleaved, and the run with the median req/s kept.
 A bare Django view returning the same 50 rows by raw SQL (portal/serving/bench_urls.py,
-BENCH=1) is the ceiling. It also times `make run` to its first page on a fresh clone. Figures go to
-test-artifacts/bench.json.
+BENCH=1) is the ceiling. Search latency is measured apart, as one reader sees it: one
+connection, the cache off, every query of tests/search/questions.yaml in turn, on the
+search page and the search API (p50/p95/p99). It also times `make run` to its first page
+on a fresh clone. Figures go to test-artifacts/bench.json.
 
     scripts/bench.py [--duration 10] [--threads 2] [--connections 16] [--skip-fresh-clone]
                      [--scale 100] [--database sqlite|postgres] [--postgres-url URL]
@@ -40,6 +42,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -114,6 +118,31 @@ def pairs(record, name):
 
 
 CEILING = ("ceiling: 50 rows by raw SQL", "/bench/ceiling/", None)
+
+# Search latency: one reader (one connection, so no queueing behind other requests) with
+# the cache off, typing each query of the search evaluation (tests/search/questions.yaml)
+# in turn; wrk's Lua hooks give the 95th percentile its command line does not print.
+SEARCHES = [("search page", "/search/?q="), ("search API", "/api/v1/search/?q=")]
+SEARCH_SCRIPT = r"""
+function init(args)
+  paths = {}
+  for path in string.gmatch(os.getenv("SEARCH_PATHS"), "[^\n]+") do
+    table.insert(paths, path)
+  end
+  counter = 0
+end
+function request()
+  counter = counter % #paths + 1
+  return wrk.format("GET", paths[counter])
+end
+function done(summary, latency, requests)
+  io.write(string.format(
+    'SEARCH-LATENCY {"requests": %d, "non_2xx": %d, "p50_ms": %.2f, "p95_ms": %.2f, ' ..
+    '"p99_ms": %.2f, "max_ms": %.2f}\n',
+    summary.requests, summary.errors.status, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
 
 
 def step(message):
@@ -215,6 +244,28 @@ def measure(base, path, args):
     result = wrk(url, args)
     result["status"] = status
     return result
+
+
+def search_latency(base, prefix, args):
+    """p50/p95/p99 of one reader's searches, every query of the evaluation in turn."""
+    questions = yaml.safe_load((ROOT / "tests" / "search" / "questions.yaml").read_text())
+    paths = [prefix + urllib.parse.quote_plus(question["query"]) for question in questions]
+    script = WORK / "search-latency.lua"
+    script.write_text(SEARCH_SCRIPT)
+    figures = {}
+    for seconds in (WARM_SECONDS, args.duration):
+        command = ["wrk", "-t1", "-c1", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
+        command.append(base)
+        output = subprocess.run(
+            command,
+            env={**os.environ, "SEARCH_PATHS": "\n".join(paths)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        line = next(line for line in output.splitlines() if line.startswith("SEARCH-LATENCY "))
+        figures = json.loads(line.removeprefix("SEARCH-LATENCY "))
+    return {"command": " ".join(command), "queries": len(paths), **figures}
 
 
 def median_run(runs):
@@ -454,6 +505,11 @@ def main():
                 datasette_figures[name] = median_run(runs["datasette"])
             for mode in ports:
                 results[mode][name] = median_run(runs[mode])
+        if "off" in ports:
+            for name, prefix in SEARCHES:
+                step(f"portal, cache off: {name}, one reader")
+                latency = search_latency(f"http://127.0.0.1:{ports['off']}", prefix, args)
+                figures.setdefault("search_latency", {})[name] = latency
     finally:
         for server in reversed(servers):
             stop(server)
@@ -476,6 +532,12 @@ def main():
     )
     if "fixture_load_s" in setup:
         print(f"fixture load: {setup['fixture_load_s']} s (migrate {setup['migrate_s']} s)")
+    for name, latency in figures.get("search_latency", {}).items():
+        print(
+            f"{name}, one reader, cache off, {latency['queries']} queries in turn: "
+            f"p50 {latency['p50_ms']} ms, p95 {latency['p95_ms']} ms, p99 {latency['p99_ms']} ms "
+            f"({latency['requests']} requests, {latency['non_2xx']} not 2xx)"
+        )
     if "fresh_clone_make_run_first_page_s" in figures:
         seconds = figures["fresh_clone_make_run_first_page_s"]
         print(f"make run on a fresh clone, to its first page: {seconds} s")
@@ -485,6 +547,8 @@ def main():
             print(f"  portal (cache {mode}) {name}: {row['command']}")
     for name, row in datasette_figures.items():
         print(f"  Datasette {name}: {row['command']}")
+    for name, latency in figures.get("search_latency", {}).items():
+        print(f"  portal (cache off) {name}, one reader: {latency['command']}")
     bad = [
         (who, name, row["status"], row["non_2xx"])
         for who, rows in [("datasette", datasette_figures), *results.items()]
