@@ -12,6 +12,7 @@ forked: a broken setting stops the server at once, and the workers share the imp
 """
 
 import os
+import socket
 
 from granian import Granian
 from granian.constants import Interfaces
@@ -20,6 +21,20 @@ from granian.http import HTTP1Settings
 # A request's line and headers must fit in this many bytes (hyper's smallest buffer is
 # 8 KiB): a longer one is refused before any Python runs, which bounds every query string.
 REQUEST_HEAD_MAX_BYTES = 16384
+
+
+def refuse_a_taken_port(host, port):
+    """granian's workers bind with SO_REUSEPORT, so a second server started on a taken
+    port would silently share its connections with the first (an old version beside a new
+    one): stop instead, as a server that binds plainly would."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            message = f"{host}:{port} is taken ({error.strerror}): is a server running?"
+            raise SystemExit(message) from None
 
 
 def server():
@@ -47,4 +62,5 @@ def server():
 
 
 if __name__ == "__main__":
+    refuse_a_taken_port(os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000")))
     server().serve()

@@ -102,3 +102,21 @@ def test_a_worker_that_dies_is_replaced(served):
     for _ in range(20):
         with requests.Session() as session:
             assert session.get(f"{base}/healthz", timeout=10).status_code == 200
+
+
+def test_a_second_server_on_a_taken_port_stops_with_a_message():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "SECRET_KEY": "x" * 50}
+        result = subprocess.run(
+            [sys.executable, "-m", "portal.server"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port} is taken" in result.stderr
