@@ -38,6 +38,8 @@ def refuse_a_taken_port(host, port):
 
 
 def server():
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000"))
+    refuse_a_taken_port(host, port)
     # granian starts every request's WSGI environ from this process's environment, where
     # a variable such as HTTP_X_FORWARDED_PROTO would read as a header on every request.
     for name in [name for name in os.environ if name.startswith("HTTP_")]:
@@ -47,8 +49,8 @@ def server():
     return Granian(
         "portal.wsgi:application",
         interface=Interfaces.WSGI,
-        address=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "8000")),
+        address=host,
+        port=port,
         workers=int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0))),
         blocking_threads=int(os.environ.get("WEB_THREADS") or 2),
         http1_settings=HTTP1Settings(
@@ -62,5 +64,4 @@ def server():
 
 
 if __name__ == "__main__":
-    refuse_a_taken_port(os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000")))
     server().serve()

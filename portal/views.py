@@ -312,13 +312,11 @@ def _with(params, **changes):
     """The query string with some parameters set (or left out, for None), as
     QueryDict.urlencode() writes it; from its pairs, as a page builds several of these
     and copying a QueryDict deep-copies it."""
-    pairs = [(name, value) for name, value in _pairs(params) if name not in changes]
+    pairs = [
+        (name, value) for name, values in params.lists() if name not in changes for value in values
+    ]
     pairs += [(name, value) for name, value in changes.items() if value is not None]
     return urlencode(pairs)
-
-
-def _pairs(params):
-    return [(name, value) for name, values in params.lists() for value in values]
 
 
 def hidden_fields(params, leave_out):

@@ -278,14 +278,10 @@ def _facet_option(param, value, language):
     )
 
 
-def _count(number):
-    """A facet's count as the language writes numbers (localize() per count costs more
-    than the rest of the option)."""
-    return _localized_count(number, get_language())
-
-
 @lru_cache(maxsize=4096)
 def _localized_count(number, language):
+    """A facet's count as the language writes numbers (localize() per count costs more
+    than the rest of the option)."""
     return escape_text(localize(number))
 
 
@@ -297,11 +293,13 @@ def _slug(value):
 @register.simple_tag
 def year_options(values, selected):
     """A year facet's values as <option>s, the chosen one selected."""
+    language = get_language()
     return mark_safe(
         "".join(
             f'<option value="{escape_text(str(value.value))}"'
             f"{' selected' if value.value == selected else ''}>"
-            f"{escape_text(str(value.label))} ({_count(value.count)})</option>"
+            f"{escape_text(str(value.label))} ({_localized_count(value.count, language)})"
+            "</option>"
             for value in values
         )
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.serve.servers import ROOT, Stack
 
 
 def free_port():
@@ -30,47 +30,20 @@ def workers_of(server):
 def served(tmp_path_factory):
     """The server with two workers, and with a variable in its environment that would read
     as a header were it passed on: the HTTPS redirect is on, so a request taken for HTTPS
-    would not be redirected."""
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('server') / 'db.sqlite3'}"
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    port = free_port()
-    env.update(
-        DATABASE_URL=database_url,
-        REDIS_URL="",
-        SECRET_KEY="server-test-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789",
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="true",
-        HTTP_X_FORWARDED_PROTO="https",
-        HOST="127.0.0.1",
-        PORT=str(port),
-        WEB_CONCURRENCY="2",
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "portal.server"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    would not be redirected (hence ready at /healthz, which the redirect leaves alone)."""
+    stack = Stack(f"sqlite:///{tmp_path_factory.mktemp('server') / 'db.sqlite3'}", "")
+    stack.manage("migrate", "--noinput", "-v0")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, "the server stopped"
-            try:
-                requests.get(f"{base}/healthz", timeout=5)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "the server did not answer within 60 s"
-                time.sleep(0.2)
-        yield server, base
+        base = stack.serve(
+            free_port(),
+            ready="/healthz",
+            SECURE_SSL_REDIRECT="true",
+            HTTP_X_FORWARDED_PROTO="https",
+            WEB_CONCURRENCY="2",
+        )
+        yield stack.servers[-1], base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stack.stop()
 
 
 def test_the_environment_does_not_pass_for_request_headers(served):
