@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django_countries import countries as iso_countries
 
@@ -720,3 +720,19 @@ def format_validation_error(error: ValidationError) -> str:
             f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
         )
     return " ".join(error.messages)
+
+
+def refresh_planner_statistics(using=DEFAULT_DB_ALIAS):
+    """ANALYZE the project's tables after a bulk load. Without statistics PostgreSQL plans
+    for a row or two in tables that have just received hundreds, and autovacuum may take
+    minutes to catch up (or never, for tables under its threshold): a facet query planned
+    as nested loops ran 7 ms instead of 1. SQLite's ANALYZE feeds its planner the same way.
+    The project's tables only: the whole database includes the system catalogs."""
+    connection = connections[using]
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
+        else:
+            for table in tables:
+                cursor.execute("ANALYZE " + connection.ops.quote_name(table))

@@ -3,6 +3,7 @@ from textwrap import dedent
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from countries.models import Country, Organization
 from frameworks.models import Person
@@ -84,6 +85,30 @@ def test_loading_creates_published_records_with_their_links(fixtures):
         "Vietnam",
     ]
     assert Country.objects.get(code="VN").name == "Vietnam"
+
+
+def planner_rows(table):
+    """The row count the database's planner holds for a table, or None without statistics."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            rows = cursor.fetchone()[0]
+            return None if rows < 0 else rows
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone():
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        row = cursor.fetchone()
+        return int(row[0].split()[0]) if row else None
+
+
+def test_a_load_leaves_the_planner_statistics_of_what_it_loaded(fixtures):
+    table = Agreement._meta.db_table
+    with connection.cursor() as cursor:  # PostgreSQL keeps statistics through a rollback
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    assert planner_rows(table) in (None, 0)
+    load(fixtures)
+    assert planner_rows(table) == 1
 
 
 def test_a_second_load_changes_nothing_and_says_so(fixtures):

@@ -39,7 +39,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from countries.models import Country, Region
 from portal.changes import one_reload
 from portal.links import _inline_models, record_kinds
-from portal.loading import FixtureError, Loader
+from portal.loading import FixtureError, Loader, refresh_planner_statistics
 from portal.models import Citation, DatedRecord, Status, citation_key
 from portal.partial_dates import DAY, FISCAL_YEAR, MONTH, YEAR, period_end
 from portal.serving import cache as data_cache
@@ -282,10 +282,7 @@ class Command(BaseCommand):
         created = add_synthetic_copies(scale, draft_every=draft_every, progress=self.stdout.write)
         for label, count in sorted(created.items()):
             self.stdout.write(f"{label}: {count} synthetic")
-        # Statistics for the query planner, as after any bulk load: without them PostgreSQL
-        # planned for a few rows in tables that had just received hundreds of thousands.
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("ANALYZE")
+        refresh_planner_statistics()
         self.stdout.write(
             f"done: {scale}× the fixtures in {time.monotonic() - started:.1f} s "
             f"({connections[DEFAULT_DB_ALIAS].settings_dict['NAME']})"

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.loading import FixtureError, Loader
+from portal.loading import FixtureError, Loader, refresh_planner_statistics
 from portal.models import Source
 
 
@@ -57,5 +57,7 @@ class Command(BaseCommand):
             )
         for why in loader.kept:
             self.stdout.write(self.style.WARNING(f"kept: {why}, though it has left the fixtures"))
-        if not changed:
+        if changed:
+            refresh_planner_statistics()
+        else:
             self.stdout.write("Nothing changed.")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from portal import changes
+from portal.loading import refresh_planner_statistics
 from portal.roles import RECORD_APPS
 from portal.serving import cache as data_cache
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                     call_command("loaddata", str(prepared), verbosity=0)
         except Exception as error:  # loaddata raises many kinds; none may leave half a restore
             raise CommandError(f"Nothing was restored: {error}") from None
+        refresh_planner_statistics()
         self.stdout.write(f"Restored {path}.")
 
     def place_users(self, objects, merge_users):
