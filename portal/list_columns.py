@@ -11,7 +11,8 @@ import io
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db.models import Count, F, Max, Prefetch, Q, Value
+from django.db.models import CharField, Count, F, Max, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,12 @@ from portal.models import Status
 
 # Japan is a party to almost every record; a dialogue's partner is the other side.
 HOME_COUNTRY = "JP"
+
+# The empty string written into the SQL rather than bound. A list sorted by an expression
+# selects it too (DISTINCT needs that); with server-side binding (PostgreSQL, settings
+# DATABASE_PREPARE_THRESHOLD) a bound '' becomes $1 in the select list and $4 in ORDER BY,
+# and PostgreSQL refuses the two as different expressions.
+EMPTY = RawSQL("''", (), output_field=CharField())
 
 
 @dataclass(frozen=True)
@@ -130,8 +137,8 @@ def listings():
     from countries.models import Country
     from initiatives.models import AgreementParty, Meeting
 
-    short = Lower(Coalesce(NullIf("acronym", Value("")), "name"))
-    parent_short = Lower(Coalesce(NullIf("parent__acronym", Value("")), "parent__name"))
+    short = Lower(Coalesce(NullIf("acronym", EMPTY), "name"))
+    parent_short = Lower(Coalesce(NullIf("parent__acronym", EMPTY), "parent__name"))
     return {
         "country": Listing(
             [NAME, Column("code", _("Code"), _text("code"), sort=("code",))], "name"
