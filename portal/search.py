@@ -82,6 +82,11 @@ def tokens(text):
     return tuple(TOKEN.findall(text.lower()))
 
 
+# The words of one line of an entry's names: asked of every hit named by a query, to find
+# the one named exactly by it (thousands at 100x), and the same lines come up again.
+name_tokens = lru_cache(maxsize=1 << 16)(tokens)
+
+
 # --- synonyms --------------------------------------------------------------------------
 
 
@@ -266,10 +271,26 @@ def _fts_query(clauses, *, any_of=False):
     return joined
 
 
-def _matches(clauses, *, any_of=False, ranked=True):
-    """{entry id: rank, higher better} of the entries matching the clauses. Unranked,
-    PostgreSQL gives None for each (`_ranks` ranks the few that are needed); FTS5's bm25
-    costs next to nothing, so SQLite ranks anyway."""
+class Match(NamedTuple):
+    """An entry a query finds: its rank (higher better; None until ranked), its names
+    when they alone hold every word (else None; asked for with `named`), and what the
+    facets and filters read of it (`Filters.keeps`)."""
+
+    rank: float | None
+    names: str | None
+    facts: tuple  # (entry id, kind, "|countries|", first year, last year)
+
+
+FACT_COLUMNS = "entry.id, entry.kind, entry.countries, entry.year_first, entry.year_last"
+
+
+def _matches(clauses, *, any_of=False, ranked=True, named=False):
+    """{entry id: Match} of the entries matching the clauses, in one query. Unranked,
+    PostgreSQL gives None for each rank (`_ranks` ranks the few that are needed), but
+    for the named; FTS5's bm25 costs next to nothing, so SQLite ranks anyway. With
+    `named`, whether an entry's names alone match is asked in the same query: on
+    PostgreSQL from the names' own vector (migration 0012), a few bytes beside the whole
+    entry's."""
     if not any(not c.negated for c in clauses):
         return {}
     with connection.cursor() as cursor:
@@ -277,18 +298,37 @@ def _matches(clauses, *, any_of=False, ranked=True):
             params = []
             tsquery = _pg_query(clauses, params, any_of=any_of)
             rank = _pg_rank() if ranked else "NULL"
+            names = "NULL"
+            if named:
+                # Named entries come first (`_ranked`): ranked here, while their vectors
+                # are read anyway, rather than sent back by id to be read again.
+                names = "CASE WHEN names_vector @@ q THEN names END"
+                if not ranked:
+                    rank = f"CASE WHEN names_vector @@ q THEN {_pg_rank()} END"
             cursor.execute(
-                f"{_pg_with(tsquery)} SELECT id, {rank} FROM portal_searchentry, query "
-                "WHERE vector @@ q",
+                f"{_pg_with(tsquery)} SELECT {rank}, {names}, {FACT_COLUMNS} "
+                "FROM portal_searchentry AS entry, query WHERE vector @@ q",
                 params,
             )
         else:
+            fts_query = _fts_query(clauses, any_of=any_of)
+            names, params = "NULL", [fts_query]
+            if named:
+                names = (
+                    "CASE WHEN entry.id IN (SELECT rowid FROM portal_searchentry_fts "
+                    "WHERE portal_searchentry_fts MATCH %s) THEN entry.names END"
+                )
+                params = [f"names : {_fts_query(clauses)}", fts_query]
             cursor.execute(
-                f"SELECT rowid, -bm25(portal_searchentry_fts, {FTS_WEIGHTS}) "
-                "FROM portal_searchentry_fts WHERE portal_searchentry_fts MATCH %s",
-                [_fts_query(clauses, any_of=any_of)],
+                f"SELECT -bm25(portal_searchentry_fts, {FTS_WEIGHTS}), {names}, {FACT_COLUMNS} "
+                "FROM portal_searchentry_fts "
+                "JOIN portal_searchentry AS entry ON entry.id = portal_searchentry_fts.rowid "
+                "WHERE portal_searchentry_fts MATCH %s",
+                params,
             )
-        return dict(cursor.fetchall())
+        return {
+            facts[0]: Match(rank, names, tuple(facts)) for rank, names, *facts in cursor.fetchall()
+        }
 
 
 def _pg_rank():
@@ -306,30 +346,6 @@ def _ranks(clauses, pks):
             "WHERE id = ANY(%s)",
             [*params, list(pks)],
         )
-        return dict(cursor.fetchall())
-
-
-def _named(clauses):
-    """{entry id: names} of the entries whose names alone match the clauses: on
-    PostgreSQL from the names' own indexed vector (migration 0012)."""
-    if not any(not c.negated for c in clauses):
-        return {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            params = []
-            tsquery = _pg_query(clauses, params)
-            cursor.execute(
-                f"{_pg_with(tsquery)} SELECT id, names FROM portal_searchentry, query "
-                "WHERE names_vector @@ q",
-                params,
-            )
-        else:
-            cursor.execute(
-                "SELECT entry.id, entry.names FROM portal_searchentry_fts "
-                "JOIN portal_searchentry AS entry ON entry.id = portal_searchentry_fts.rowid "
-                "WHERE portal_searchentry_fts MATCH %s",
-                [f"names : {_fts_query(clauses)}"],
-            )
         return dict(cursor.fetchall())
 
 
@@ -484,6 +500,7 @@ class Ranking:
     clauses: list = field(default_factory=list)  # what to rank the others by
     # Not every word was found together: ranked by how many of them each hit holds.
     partial: bool = False
+    facts: dict = field(default_factory=dict)  # entry id -> Match.facts, of every hit
 
     @property
     def pks(self):
@@ -523,22 +540,23 @@ def _ranked(parsed, query):
         wanted |= {alternative.words for alternative in parsed.clauses[0].alternatives}
 
     def is_exact(names):
-        return any(tokens(name) in wanted for name in names.splitlines())
+        return any(name_tokens(name) in wanted for name in names.splitlines())
 
-    matches = _matches(parsed.clauses, ranked=False)
+    matches = _matches(parsed.clauses, ranked=False, named=True)
+    facts = {pk: match.facts for pk, match in matches.items()}
     if matches:
         # Records whose names alone hold every word come before the rest, and of those
         # a record named exactly by the query (or, for one clause, a synonym of it)
         # first: an exact name holds every word, so only the named are looked at.
-        named = {pk: names for pk, names in _named(parsed.clauses).items() if pk in matches}
+        named = {pk: match.names for pk, match in matches.items() if match.names is not None}
         exact = {pk for pk, names in named.items() if is_exact(names)}
         tiers = [
             (30, list(exact)),
             (10, [pk for pk in named if pk not in exact]),
             (0, [pk for pk in matches if pk not in named]),
         ]
-        ranks = {pk: rank for pk, rank in matches.items() if rank is not None}
-        return Ranking([tier for tier in tiers if tier[1]], ranks, parsed.clauses)
+        ranks = {pk: match.rank for pk, match in matches.items() if match.rank is not None}
+        return Ranking([tier for tier in tiers if tier[1]], ranks, parsed.clauses, facts=facts)
     if len(positive) == 1:
         return Ranking()
     # Not every word together: records ranked by how many of the words they hold, and
@@ -546,7 +564,7 @@ def _ranked(parsed, query):
     matches = _matches(parsed.clauses, any_of=True)
     negated = [c for c in parsed.clauses if c.negated]
     left_out = set(_matches(negated, any_of=True, ranked=False)) if negated else set()
-    matches = {pk: rank for pk, rank in matches.items() if pk not in left_out}
+    matches = {pk: match for pk, match in matches.items() if pk not in left_out}
     counts = Counter()
     for clause in positive:
         counts.update(set(_matches([clause], ranked=False)) & set(matches))
@@ -555,8 +573,9 @@ def _ranked(parsed, query):
         for pk, names in SearchEntry.objects.filter(pk__in=list(matches)).values_list("pk", "names")
         if is_exact(names)
     }
-    scores = {pk: 20 * (pk in exact) + 2 * counts[pk] + rank for pk, rank in matches.items()}
-    return Ranking([(0, list(scores))] if scores else [], scores, partial=True)
+    scores = {pk: 20 * (pk in exact) + 2 * counts[pk] + match.rank for pk, match in matches.items()}
+    facts = {pk: match.facts for pk, match in matches.items()}
+    return Ranking([(0, list(scores))] if scores else [], scores, partial=True, facts=facts)
 
 
 def search(
@@ -564,7 +583,6 @@ def search(
 ) -> Results:
     """One page of hits for a query, best first, with facet counts over every hit (but
     for callers that show none: with_facets=False)."""
-    from portal.models import SearchEntry
 
     filters = filters or Filters()
     parsed = parse(query)
@@ -580,11 +598,7 @@ def search(
     start = (page - 1) * page_size
     facets, keep = {}, None
     if with_facets or filters.active:
-        rows = list(
-            SearchEntry.objects.filter(pk__in=ranking.pks).values_list(
-                "pk", "kind", "countries", "year_first", "year_last"
-            )
-        )
+        rows = list(ranking.facts.values())
         if with_facets:
             facets = _facets(rows, filters)
         if filters.active:
@@ -625,14 +639,16 @@ def _kind_labels_in(language):
 def _facets(rows, filters):
     from countries.models import Country
 
-    kinds, countries, years = Counter(), Counter(), Counter()
-    for row in rows:
-        if filters.keeps(row, leave_out="kind"):
-            kinds[row[1]] += 1
-        if filters.keeps(row, leave_out="country"):
-            countries.update(code for code in row[2].split("|") if code)
-        if filters.keeps(row, leave_out="year") and row[3] is not None:
-            years.update(range(row[3], row[4] + 1))
+    def kept(leave_out):
+        if not filters.active:  # thousands of hits at 100x: no test per row
+            return rows
+        return [row for row in rows if filters.keeps(row, leave_out=leave_out)]
+
+    kinds = Counter(row[1] for row in kept("kind"))
+    countries = Counter(code for row in kept("country") for code in row[2].split("|") if code)
+    years = Counter(
+        year for row in kept("year") if row[3] is not None for year in range(row[3], row[4] + 1)
+    )
     labels = _kind_labels()
     country_names = {
         country.code: str(country)

@@ -63,8 +63,12 @@ def test_a_page_costs_the_same_queries_whichever_tiers_it_reaches(tiered):
             search(query="cable landing", with_facets=False, **kwargs)
         return len(context.captured_queries)
 
-    # The first page holds one tier, the last two, a whole page all three.
-    assert queries(page=1, page_size=2) == queries(page=2, page_size=4) == queries(page_size=20)
+    # The first page holds one tier, the last two, a whole page all three. One query
+    # ranks what the match query left unranked, however many tiers that spans; none for
+    # a page of named records only (PostgreSQL ranks those as it matches them).
+    whole = queries(page_size=20)
+    assert queries(page=2, page_size=4) == whole
+    assert queries(page=1, page_size=2) in (whole, whole - 1)
 
 
 # Real commits: the index is kept when each change commits.
