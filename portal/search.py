@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connections, router
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -224,6 +224,15 @@ def _plain_clauses(pieces):
 # --- running a query -------------------------------------------------------------------
 
 
+def _index_connection():
+    """The connection the index is read through: for an anonymous read the replica when
+    one is configured (portal/db_routers.py), as for every other public record."""
+    from portal.models import SearchEntry
+
+    return connections[router.db_for_read(SearchEntry)]
+
+
+
 def _pg_clause(clause, params):
     parts = []
     for alternative in clause.alternatives:
@@ -293,6 +302,7 @@ def _matches(clauses, *, any_of=False, ranked=True, named=False):
     entry's."""
     if not any(not c.negated for c in clauses):
         return {}
+    connection = _index_connection()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             params = []
@@ -340,7 +350,7 @@ def _ranks(clauses, pks):
     """{entry id: rank} of these entries (PostgreSQL), for clauses they match."""
     params = []
     tsquery = _pg_query(clauses, params)
-    with connection.cursor() as cursor:
+    with _index_connection().cursor() as cursor:
         cursor.execute(
             f"{_pg_with(tsquery)} SELECT id, {_pg_rank()} FROM portal_searchentry, query "
             "WHERE id = ANY(%s)",
@@ -365,6 +375,7 @@ def correction(word):
     """The word of a record's name a misspelt word most likely means, or None."""
     from portal.models import SearchEntry
 
+    connection = _index_connection()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # word_similarity over the names' trigram index: which names hold a word
@@ -692,7 +703,7 @@ def _hit_entries(pks):
     """{entry id: HitEntry}: the columns a page of hits shows, read as plain rows."""
     if not pks:
         return {}
-    with connection.cursor() as cursor:
+    with _index_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT id, {', '.join(HitEntry._fields)} FROM portal_searchentry "
             f"WHERE id IN ({', '.join(['%s'] * len(pks))})",

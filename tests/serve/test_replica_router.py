@@ -2,13 +2,17 @@
 the same database (on SQLite the same file), as DATABASE_REPLICA_URL would set it up.
 Public reads go through it; staff, the admin, writes and transactions through "default"."""
 
+import re
+
 import pytest
+from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Dialogue
 from portal.db_routers import REPLICA, ReplicaRouter
 from portal.models import Status
+from portal.roles import RECORD_APPS
 from tests.editorial.test_workflow import edit, role_client
 from tests.factories import DialogueFactory, InitiativeFactory
 
@@ -32,9 +36,12 @@ def replica(transactional_db):
 
 
 def record_queries(captured):
-    """The queries that read the public records (not sessions, users or the cache)."""
-    tables = ("initiatives_", "countries_", "frameworks_", "portal_")
-    return [q["sql"] for q in captured if any(f'"{t}' in q["sql"] for t in tables)]
+    """The queries that read the records' tables (not sessions, users or the cache), by
+    the ORM or in raw SQL (the search index is read so)."""
+    tables = {
+        model._meta.db_table for model in apps.get_models() if model._meta.app_label in RECORD_APPS
+    }
+    return [q["sql"] for q in captured if tables & set(re.findall(r"\w+", q["sql"]))]
 
 
 def through_each(client, path, **kwargs):
