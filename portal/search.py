@@ -232,7 +232,6 @@ def _index_connection():
     return connections[router.db_for_read(SearchEntry)]
 
 
-
 def _pg_clause(clause, params):
     parts = []
     for alternative in clause.alternatives:
@@ -594,7 +593,6 @@ def search(
 ) -> Results:
     """One page of hits for a query, best first, with facet counts over every hit (but
     for callers that show none: with_facets=False)."""
-
     filters = filters or Filters()
     parsed = parse(query)
     ranking = _ranked(parsed, query)
