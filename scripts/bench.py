@@ -44,6 +44,7 @@ import urllib.request
 from pathlib import Path
 
 import yaml
+from wrk_paths import ROTATE_PATHS, environment
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -123,17 +124,12 @@ CEILING = ("ceiling: 50 rows by raw SQL", "/bench/ceiling/", None)
 # the cache off, typing each query of the search evaluation (tests/search/questions.yaml)
 # in turn; wrk's Lua hooks give the 95th percentile its command line does not print.
 SEARCHES = [("search page", "/search/?q="), ("search API", "/api/v1/search/?q=")]
-SEARCH_SCRIPT = r"""
+SEARCH_SCRIPT = (
+    ROTATE_PATHS
+    + r"""
 function init(args)
-  paths = {}
-  for path in string.gmatch(os.getenv("SEARCH_PATHS"), "[^\n]+") do
-    table.insert(paths, path)
-  end
+  paths = read_paths()
   counter = 0
-end
-function request()
-  counter = counter % #paths + 1
-  return wrk.format("GET", paths[counter])
 end
 function done(summary, latency, requests)
   io.write(string.format(
@@ -143,6 +139,7 @@ function done(summary, latency, requests)
     latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
 """
+)
 
 
 def step(message):
@@ -258,7 +255,7 @@ def search_latency(base, prefix, args):
         command.append(base)
         output = subprocess.run(
             command,
-            env={**os.environ, "SEARCH_PATHS": "\n".join(paths)},
+            env=environment(os.environ, paths),
             capture_output=True,
             text=True,
             check=True,

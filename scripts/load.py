@@ -29,26 +29,23 @@ import threading
 import time
 from pathlib import Path
 
+from wrk_paths import ROTATE_PATHS, environment
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 MAX_CONNECTIONS, MAX_DURATION = 256, 300
 
-WRK_SCRIPT = r"""
+WRK_SCRIPT = (
+    ROTATE_PATHS
+    + r"""
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  paths = {}
-  for path in string.gmatch(os.getenv("LOAD_PATHS"), "[^\n]+") do
-    table.insert(paths, path)
-  end
+  paths = read_paths()
   statuses = {}
   counter = math.random(#paths)
-end
-function request()
-  counter = counter % #paths + 1
-  return wrk.format("GET", paths[counter])
 end
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
@@ -76,6 +73,7 @@ function done(summary, latency, requests)
     e.connect, e.read, e.write, e.timeout, e.status, table.concat(parts, ", ")))
 end
 """
+)
 
 # The edit a Publisher makes half-way, and its undoing: a framework's name, through the
 # ORM in its own process, recorded in the history under the Publisher's name.
@@ -190,7 +188,7 @@ def run_under_load(args, env, base, folder, log, results):
         wrk = subprocess.Popen(
             ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d",
              f"{args.duration}s", "--timeout", "10s", "-s", str(script), base],
-            env={**os.environ, "LOAD_PATHS": "\n".join(paths)},
+            env=environment(os.environ, paths),
             stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         timer = threading.Timer(args.duration / 2, edit_and_check, (env, base, slug, name, results))
