@@ -683,6 +683,9 @@ class SearchEntry(models.Model):
     api_path = models.CharField(max_length=400, help_text="The record in the API.")
     # The four texts, by weight: A names, B linked records' names, C description, D quotes.
     names = models.TextField(blank=True, help_text="Name, acronym and aliases, one a line.")
+    # Each line of `names` as its words (portal.search.name_keys), between newlines: a
+    # query naming the record exactly is found in it by a substring test in SQL.
+    name_keys = models.TextField(blank=True)
     linked = models.TextField(blank=True)
     description = models.TextField(blank=True)
     quotes = models.TextField(blank=True)

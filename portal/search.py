@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -80,11 +81,6 @@ SUGGEST_MIN_LENGTH = 4
 
 def tokens(text):
     return tuple(TOKEN.findall(text.lower()))
-
-
-# The words of one line of an entry's names: asked of every hit named by a query, to find
-# the one named exactly by it (thousands at 100x), and the same lines come up again.
-name_tokens = lru_cache(maxsize=1 << 16)(tokens)
 
 
 # --- synonyms --------------------------------------------------------------------------
@@ -279,65 +275,80 @@ def _fts_query(clauses, *, any_of=False):
     return joined
 
 
-class Match(NamedTuple):
-    """An entry a query finds: its rank (higher better; None until ranked), its names
-    when they alone hold every word (else None; asked for with `named`), and what the
-    facets and filters read of it (`Filters.keeps`)."""
-
-    rank: float | None
-    names: str | None
-    facts: tuple  # (entry id, kind, "|countries|", first year, last year)
-
-
+# What `_matches` reads of each entry a query finds, a row of the database as it comes: the
+# facts that the facets and filters read (`Filters.keeps`), then its rank (higher better;
+# None until ranked), whether its names alone hold every word (asked for with `named`) and
+# whether a line of its names is the query's words exactly (with `exact`). Thousands of
+# rows at 100x: read by position, none is made into an object.
 FACT_COLUMNS = "entry.id, entry.kind, entry.countries, entry.year_first, entry.year_last"
+RANK, NAMED, EXACT = 5, 6, 7
 
 
-def _matches(clauses, *, any_of=False, ranked=True, named=False):
-    """{entry id: Match} of the entries matching the clauses, in one query. Unranked,
-    PostgreSQL gives None for each rank (`_ranks` ranks the few that are needed), but
-    for the named; FTS5's bm25 costs next to nothing, so SQLite ranks anyway. With
-    `named`, whether an entry's names alone match is asked in the same query: on
-    PostgreSQL from the names' own vector (migration 0012), a few bytes beside the whole
-    entry's."""
+def _exact_sql(keys, function):
+    """SQL, and its parameters, true when one of these name keys is a line of the entry's
+    `name_keys`."""
+    return "(" + " OR ".join([f"{function}(entry.name_keys, %s) > 0"] * len(keys)) + ")", keys
+
+
+def _matches(clauses, *, any_of=False, ranked=True, named=False, exact=()):
+    """{entry id: row} of the entries matching the clauses, in one query (FACT_COLUMNS).
+
+    Unranked, PostgreSQL ranks only the exact (`_ranks` ranks the others a page reaches);
+    FTS5's bm25 costs next to nothing, so SQLite ranks every match anyway. With `named`,
+    whether an entry's names alone match is asked in the same query: on PostgreSQL from
+    the names' own vector (migration 0012), a few bytes beside the whole entry's. With
+    `exact` (name keys, `name_key`), whether a line of its names is one of them (only of
+    the named, with `named`: an exact name holds every word)."""
     if not any(not c.negated for c in clauses):
         return {}
+    exact = sorted(exact)
     connection = _index_connection()
+    postgresql = connection.vendor == "postgresql"
+    # Each column as (SQL, parameters), the parameters in the order the SQL holds them.
+    if postgresql:
+        named_column = ("names_vector @@ q", []) if named else ("false", [])
+    elif named:
+        named_column = (
+            "entry.id IN (SELECT rowid FROM portal_searchentry_fts "
+            "WHERE portal_searchentry_fts MATCH %s)",
+            [f"names : {_fts_query(clauses)}"],
+        )
+    else:
+        named_column = ("0", [])
+    exact_column = ("false" if postgresql else "0", [])
+    if exact:
+        keys_sql, keys = _exact_sql(exact, "strpos" if postgresql else "instr")
+        exact_column = (keys_sql, keys)
+        if named:
+            exact_column = (f"({named_column[0]} AND {keys_sql})", named_column[1] + keys)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgresql:
             params = []
             tsquery = _pg_query(clauses, params, any_of=any_of)
-            rank = _pg_rank() if ranked else "NULL"
-            names = "NULL"
-            if named:
-                # Named entries come first (`_ranked`): ranked here, while their vectors
-                # are read anyway, rather than sent back by id to be read again.
-                names = "CASE WHEN names_vector @@ q THEN names END"
-                if not ranked:
-                    rank = f"CASE WHEN names_vector @@ q THEN {_pg_rank()} END"
+            rank_column = (_pg_rank(), [])
+            if not ranked:
+                exact_sql, exact_params = exact_column
+                rank_column = (f"CASE WHEN {exact_sql} THEN {_pg_rank()} END", exact_params)
+            columns = (rank_column, named_column, exact_column)
             cursor.execute(
-                f"{_pg_with(tsquery)} SELECT {rank}, {names}, {FACT_COLUMNS} "
+                f"{_pg_with(tsquery)} SELECT {FACT_COLUMNS}, "
+                f"{', '.join(sql for sql, _ in columns)} "
                 "FROM portal_searchentry AS entry, query WHERE vector @@ q",
-                params,
+                params + [param for _, column_params in columns for param in column_params],
             )
         else:
-            fts_query = _fts_query(clauses, any_of=any_of)
-            names, params = "NULL", [fts_query]
-            if named:
-                names = (
-                    "CASE WHEN entry.id IN (SELECT rowid FROM portal_searchentry_fts "
-                    "WHERE portal_searchentry_fts MATCH %s) THEN entry.names END"
-                )
-                params = [f"names : {_fts_query(clauses)}", fts_query]
+            rank_column = (f"-bm25(portal_searchentry_fts, {FTS_WEIGHTS})", [])
+            columns = (rank_column, named_column, exact_column)
             cursor.execute(
-                f"SELECT -bm25(portal_searchentry_fts, {FTS_WEIGHTS}), {names}, {FACT_COLUMNS} "
+                f"SELECT {FACT_COLUMNS}, {', '.join(sql for sql, _ in columns)} "
                 "FROM portal_searchentry_fts "
                 "JOIN portal_searchentry AS entry ON entry.id = portal_searchentry_fts.rowid "
                 "WHERE portal_searchentry_fts MATCH %s",
-                params,
+                [param for _, column_params in columns for param in column_params]
+                + [_fts_query(clauses, any_of=any_of)],
             )
-        return {
-            facts[0]: Match(rank, names, tuple(facts)) for rank, names, *facts in cursor.fetchall()
-        }
+        rows = cursor.fetchall()  # at once: row by row costs more than the query, at 100x
+    return {row[0]: row for row in rows}
 
 
 def _pg_rank():
@@ -352,8 +363,9 @@ def _ranks(clauses, pks):
     with _index_connection().cursor() as cursor:
         cursor.execute(
             f"{_pg_with(tsquery)} SELECT id, {_pg_rank()} FROM portal_searchentry, query "
-            "WHERE id = ANY(%s)",
-            [*params, list(pks)],
+            "WHERE id = ANY(%s::bigint[])",
+            # As an array's text: psycopg adapts a list of thousands element by element.
+            [*params, "{" + ",".join(map(str, pks)) + "}"],
         )
         return dict(cursor.fetchall())
 
@@ -510,7 +522,7 @@ class Ranking:
     clauses: list = field(default_factory=list)  # what to rank the others by
     # Not every word was found together: ranked by how many of them each hit holds.
     partial: bool = False
-    facts: dict = field(default_factory=dict)  # entry id -> Match.facts, of every hit
+    matches: dict = field(default_factory=dict)  # entry id -> `_matches` row, of every hit
 
     @property
     def pks(self):
@@ -538,54 +550,53 @@ class Ranking:
         return hits, offset
 
 
+def name_key(words):
+    """A name line's words as `name_keys` holds them."""
+    return "\n" + " ".join(words) + "\n"
+
+
+def name_keys(names):
+    """An entry's names, one a line, as their words: stored beside them (SearchEntry)."""
+    return "".join(name_key(tokens(line))[:-1] for line in names.splitlines()) + "\n"
+
+
 def _ranked(parsed, query):
     """The Ranking of the entries matching a parsed query."""
-    from portal.models import SearchEntry
-
     positive = parsed.positive
     if not positive:
         return Ranking()
+    # The names a record named exactly by the query has: the query's words, or for one
+    # clause a synonym of it.
     wanted = {tokens(query)}
     if len(parsed.clauses) == 1:
         wanted |= {alternative.words for alternative in parsed.clauses[0].alternatives}
+    keys = {name_key(words) for words in wanted if words}
 
-    def is_exact(names):
-        return any(name_tokens(name) in wanted for name in names.splitlines())
-
-    matches = _matches(parsed.clauses, ranked=False, named=True)
-    facts = {pk: match.facts for pk, match in matches.items()}
+    matches = _matches(parsed.clauses, ranked=False, named=True, exact=keys)
     if matches:
         # Records whose names alone hold every word come before the rest, and of those
-        # a record named exactly by the query (or, for one clause, a synonym of it)
-        # first: an exact name holds every word, so only the named are looked at.
-        named = {pk: match.names for pk, match in matches.items() if match.names is not None}
-        exact = {pk for pk, names in named.items() if is_exact(names)}
-        tiers = [
-            (30, list(exact)),
-            (10, [pk for pk in named if pk not in exact]),
-            (0, [pk for pk in matches if pk not in named]),
-        ]
-        ranks = {pk: match.rank for pk, match in matches.items() if match.rank is not None}
-        return Ranking([tier for tier in tiers if tier[1]], ranks, parsed.clauses, facts=facts)
+        # a record named exactly by the query first.
+        exact, named, others, ranks = [], [], [], {}
+        for pk, row in matches.items():
+            (exact if row[EXACT] else named if row[NAMED] else others).append(pk)
+            if row[RANK] is not None:
+                ranks[pk] = row[RANK]
+        tiers = [(30, exact), (10, named), (0, others)]
+        return Ranking([tier for tier in tiers if tier[1]], ranks, parsed.clauses, matches=matches)
     if len(positive) == 1:
         return Ranking()
     # Not every word together: records ranked by how many of the words they hold, and
     # a record named exactly by the query first; all of them ranked at once.
-    matches = _matches(parsed.clauses, any_of=True)
+    matches = _matches(parsed.clauses, any_of=True, exact=keys)
     negated = [c for c in parsed.clauses if c.negated]
-    left_out = set(_matches(negated, any_of=True, ranked=False)) if negated else set()
-    matches = {pk: match for pk, match in matches.items() if pk not in left_out}
+    if negated:
+        for pk in _matches(negated, any_of=True, ranked=False):
+            matches.pop(pk, None)
     counts = Counter()
     for clause in positive:
-        counts.update(set(_matches([clause], ranked=False)) & set(matches))
-    exact = {
-        pk
-        for pk, names in SearchEntry.objects.filter(pk__in=list(matches)).values_list("pk", "names")
-        if is_exact(names)
-    }
-    scores = {pk: 20 * (pk in exact) + 2 * counts[pk] + match.rank for pk, match in matches.items()}
-    facts = {pk: match.facts for pk, match in matches.items()}
-    return Ranking([(0, list(scores))] if scores else [], scores, partial=True, facts=facts)
+        counts.update(matches.keys() & _matches([clause], ranked=False).keys())
+    scores = {pk: 20 * bool(row[EXACT]) + 2 * counts[pk] + row[RANK] for pk, row in matches.items()}
+    return Ranking([(0, list(scores))] if scores else [], scores, partial=True, matches=matches)
 
 
 def search(
@@ -607,7 +618,7 @@ def search(
     start = (page - 1) * page_size
     facets, keep = {}, None
     if with_facets or filters.active:
-        rows = list(ranking.facts.values())
+        rows = list(ranking.matches.values())
         if with_facets:
             facets = _facets(rows, filters)
         if filters.active:
@@ -653,11 +664,19 @@ def _facets(rows, filters):
             return rows
         return [row for row in rows if filters.keeps(row, leave_out=leave_out)]
 
-    kinds = Counter(row[1] for row in kept("kind"))
-    countries = Counter(code for row in kept("country") for code in row[2].split("|") if code)
-    years = Counter(
-        year for row in kept("year") if row[3] is not None for year in range(row[3], row[4] + 1)
-    )
+    # Thousands of hits share a few hundred country lists and year spans: each distinct
+    # one is counted, then read once.
+    kinds = Counter(map(itemgetter(1), kept("kind")))
+    countries = Counter()
+    for codes, count in Counter(map(itemgetter(2), kept("country"))).items():
+        for code in codes.split("|"):
+            if code:
+                countries[code] += count
+    years = Counter()
+    for (first, last), count in Counter(map(itemgetter(3, 4), kept("year"))).items():
+        if first is not None:
+            for year in range(first, last + 1):
+                years[year] += count
     labels = _kind_labels()
     country_names = {
         country.code: str(country)
@@ -797,11 +816,10 @@ def snippet_text(entry, words):
 def highlight_words(text, words):
     """The text, escaped, with each whole searched word in <mark>."""
     out, last = [], 0
-    for match in TOKEN.finditer(text):
-        if word_matches(match.group(), words):
-            out.append(escape(text[last : match.start()]))
-            out.append(f"<mark>{escape(match.group())}</mark>")
-            last = match.end()
+    for match in matching_tokens(text, words):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
     out.append(escape(text[last:]))
     return mark_safe("".join(out))
 

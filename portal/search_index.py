@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import translation
 
 from portal.links import sides
+from portal.search import name_keys
 
 # Japan is a party to most records: as a facet value it would head every list.
 HOME_COUNTRY = "JP"
@@ -66,6 +67,7 @@ def entry_for(record):
         countries.discard(HOME_COUNTRY)
     span = getattr(record, "date", None)
     last = span.last_day if span else None
+    names = "\n".join(_names(record))
     return SearchEntry(
         kind=record._meta.model_name,
         record_pk=record.pk,
@@ -74,7 +76,8 @@ def entry_for(record):
         title_ja=_japanese_name(record)[:300],
         path=record.get_absolute_url(),
         api_path=api_url(record, None),
-        names="\n".join(_names(record)),
+        names=names,
+        name_keys=name_keys(names),
         linked="\n".join(dict.fromkeys(linked)),
         description=record.description,
         quotes="\n".join(citation.quote for citation in record.citations.all()),

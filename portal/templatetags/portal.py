@@ -93,7 +93,13 @@ def json_ld(context, record):
 def highlight(text, query):
     """Escape the text and wrap each whole searched word (or another form of it, or a
     synonym the search used) in <mark>: never a fragment of a longer word."""
-    return highlight_words(text, parse(query).highlight_words)
+    return highlight_words(text, _highlighted(query))
+
+
+@lru_cache(maxsize=256)
+def _highlighted(query):
+    """The words a query highlights: read once for the twenty hits of a page."""
+    return frozenset(parse(query).highlight_words)
 
 
 class FixedNode(template.Node):

@@ -107,3 +107,20 @@ def test_the_names_vector_is_the_names_part_of_the_whole_vector():
     pk = SearchEntry.objects.get(kind="topic", record_pk=topic.pk).pk
     assert same()[0] is True
     assert "spectrum" in same()[1]
+
+
+def test_an_exact_name_is_a_whole_line_of_the_names_read_as_words():
+    """The exact tier is found in SQL in `name_keys`: each line of the names as its words,
+    between newlines, so "cable landing" is not exact for "Cable landing stations"; the
+    migration that filled it for existing entries reads words the same way."""
+    from importlib import import_module
+
+    from portal.search import name_key, name_keys
+
+    filled = import_module("portal.migrations.0013_search_name_keys").name_keys
+    for names in ["Cable landing\nLanding stations", "Open RAN / 5G\nO-RAN", "日米 ICT 政策対話", ""]:
+        assert name_keys(names) == filled(names)
+    keys = name_keys("Cable landing stations\nU.S.–Japan cable")
+    assert keys == "\ncable landing stations\nu s japan cable\n"
+    assert name_key(("cable", "landing")) not in keys
+    assert name_key(("u", "s", "japan", "cable")) in keys
