@@ -118,7 +118,8 @@ def test_an_exact_name_is_a_whole_line_of_the_names_read_as_words():
     from portal.search import name_key, name_keys
 
     filled = import_module("portal.migrations.0013_search_name_keys").name_keys
-    for names in ["Cable landing\nLanding stations", "Open RAN / 5G\nO-RAN", "日米 ICT 政策対話", ""]:
+    samples = ["Cable landing\nLanding stations", "Open RAN / 5G\nO-RAN", "日米 ICT 政策対話", ""]
+    for names in samples:
         assert name_keys(names) == filled(names)
     keys = name_keys("Cable landing stations\nU.S.–Japan cable")
     assert keys == "\ncable landing stations\nu s japan cable\n"
