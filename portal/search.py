@@ -297,8 +297,7 @@ def _matches(clauses, *, any_of=False, ranked=True, named=False, exact=()):
     FTS5's bm25 costs next to nothing, so SQLite ranks every match anyway. With `named`,
     whether an entry's names alone match is asked in the same query: on PostgreSQL from
     the names' own vector (migration 0012), a few bytes beside the whole entry's. With
-    `exact` (name keys, `name_key`), whether a line of its names is one of them (only of
-    the named, with `named`: an exact name holds every word)."""
+    `exact` (name keys, `name_key`), whether a line of its names is one of them."""
     if not any(not c.negated for c in clauses):
         return {}
     exact = sorted(exact)
@@ -317,10 +316,7 @@ def _matches(clauses, *, any_of=False, ranked=True, named=False, exact=()):
         named_column = ("0", [])
     exact_column = ("false" if postgresql else "0", [])
     if exact:
-        keys_sql, keys = _exact_sql(exact, "strpos" if postgresql else "instr")
-        exact_column = (keys_sql, keys)
-        if named:
-            exact_column = (f"({named_column[0]} AND {keys_sql})", named_column[1] + keys)
+        exact_column = _exact_sql(exact, "strpos" if postgresql else "instr")
     with connection.cursor() as cursor:
         if postgresql:
             params = []
@@ -524,10 +520,6 @@ class Ranking:
     partial: bool = False
     matches: dict = field(default_factory=dict)  # entry id -> `_matches` row, of every hit
 
-    @property
-    def pks(self):
-        return [pk for _, pks in self.tiers for pk in pks]
-
     def page(self, start, stop, keep=None):
         """[(entry id, score)] of the hits from start to stop, best first, counting only
         the entries in keep (when given); and how many are counted."""
@@ -575,10 +567,10 @@ def _ranked(parsed, query):
     matches = _matches(parsed.clauses, ranked=False, named=True, exact=keys)
     if matches:
         # Records whose names alone hold every word come before the rest, and of those
-        # a record named exactly by the query first.
+        # a record named exactly by the query first (an exact name holds every word).
         exact, named, others, ranks = [], [], [], {}
         for pk, row in matches.items():
-            (exact if row[EXACT] else named if row[NAMED] else others).append(pk)
+            (others if not row[NAMED] else exact if row[EXACT] else named).append(pk)
             if row[RANK] is not None:
                 ranks[pk] = row[RANK]
         tiers = [(30, exact), (10, named), (0, others)]
