@@ -56,6 +56,14 @@ class Facet:
         return [v for i, v in enumerate(self.values) if i >= TOP_VALUES and not v.selected]
 
 
+def _compiled(queryset):
+    """The SQL and parameters of a queryset, or None for one that can match nothing."""
+    try:
+        return queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
+
+
 def link_facet_sql(queryset, paths, id_field, chosen=()):
     """The SQL (with its parameters) of (value, label, label_ja, count, values in all) for
     the records linked to the matches, or None when no link or no match can count. A
@@ -76,10 +84,10 @@ def link_facet_sql(queryset, paths, id_field, chosen=()):
     if not pairs:
         return None
     union = (pairs[0].union(*pairs[1:]) if len(pairs) > 1 else pairs[0].distinct()).order_by()
-    try:
-        sql, params = union.query.get_compiler(queryset.db).as_sql()
-    except EmptyResultSet:  # a filter that can match nothing
+    compiled = _compiled(union)
+    if compiled is None:
         return None
+    sql, params = compiled
     chosen_first = (
         f"CASE WHEN facet_value IN ({', '.join(['%s'] * len(chosen))}) THEN 0 ELSE 1 END, "
         if chosen
@@ -140,49 +148,114 @@ def kind_counts(queryset):
     return queryset.values_list("kind").annotate(records=Count("pk", distinct=True))
 
 
+def facets_sql(parts):
+    """One statement for every facet of a page: each part's SQL (value, label, label_ja,
+    count, total) or (value, count) or (first year, last year, count) becomes a named
+    subquery, and their rows come back together, each led by its part's position. A page
+    pays one round trip to the database for its facets, not one per facet."""
+    parts = [(index, part) for index, part in enumerate(parts) if part is not None]
+    if not parts:
+        return None
+    named, selects, params = [], [], []
+    for index, (shape, sql, part_params) in parts:
+        columns, select = FACET_SHAPES[shape]
+        named.append(f"facet_{index}({columns}) AS ({sql})")
+        selects.append(f"SELECT {index}, {select} FROM facet_{index}")
+        params.extend(part_params)
+    return f"WITH {', '.join(named)} {' UNION ALL '.join(selects)}", params
+
+
+# How each shape of facet query reads as the common columns: part, value, label, label_ja,
+# count, total (or a span's first year), last year. PostgreSQL types a union's columns
+# branch by branch: a bare NULL would be text before it meets the years.
+_TEXT, _NUMBER = "CAST(NULL AS text)", "CAST(NULL AS bigint)"
+FACET_SHAPES = {
+    "link": (
+        "value, label, label_ja, records, total",
+        f"value, label, label_ja, records, total, {_NUMBER}",
+    ),
+    "kind": ("value, records", f"value, {_TEXT}, {_TEXT}, records, {_NUMBER}, {_NUMBER}"),
+    "years": (
+        "first_year, last_year, records",
+        f"{_TEXT}, {_TEXT}, {_TEXT}, records, "
+        "CAST(first_year AS bigint), CAST(last_year AS bigint)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A facet of a page, and the part of the facets' query that counts it."""
+
+    param: str
+    title: str
+    id_field: str | None  # a link facet's public id field
+    key: tuple  # what decides the part's SQL
+    build: object  # () -> (shape, sql, params), or None when nothing can count
+
+
 def build_facets(matches_without, matches_key, filterset_class, params):
     """Facets for every filter the kind has. `matches_without(param)` is the records every
     current filter but `param` keeps; `matches_key(param)` what decides their SQL, so that
-    each facet's query is compiled once per process (portal/prepared.py)."""
+    the facets' query is compiled once per process (portal/prepared.py)."""
     filters = filterset_class.base_filters
     model = filterset_class._meta.model
-    facets = []
-
-    def add(param, title, rows, sort_by_count=True, total=None):
-        chosen = params.getlist(param)
-        values = [FacetValue(value, label, count, value in chosen) for value, label, count in rows]
-        key = (lambda v: (-v.count, v.label)) if sort_by_count else (lambda v: v.value)
-        facets.append(Facet(param, title, sorted(values, key=key), total or len(values)))
-
-    def rows(name, leave_out, build):
-        return prepared_rows((name, matches_key(*leave_out)), model, build)
-
+    parts = []
     for param, title, id_field in LINK_FACETS:
         paths = filterset_class.link_paths.get(param)
         if param in filters and paths and not set(paths) <= {"code", "slug"}:
-            chosen = params.getlist(param)
-            found = rows(
-                ("link facet", param, tuple(chosen), MAX_VALUES),
-                [param],
-                lambda param=param, paths=paths, id_field=id_field, chosen=chosen: link_facet_sql(
-                    matches_without(param).order_by(), paths, id_field, chosen
-                ),
-            )
-            values, total = link_facet_values(found, id_field)
-            add(param, title, values, total=total)
+            chosen = tuple(params.getlist(param))
+
+            def link(param=param, paths=paths, id_field=id_field, chosen=chosen):
+                sql = link_facet_sql(matches_without(param).order_by(), paths, id_field, chosen)
+                return sql and ("link", *sql)
+
+            key = ("link", param, chosen, MAX_VALUES, matches_key(param))
+            parts.append(_Part(param, title, id_field, key, link))
     if "kind" in filters:
-        found = rows(
-            "kind facet", ["kind"], lambda: kind_counts(matches_without("kind").order_by())
-        )
-        values = [(kind, choice_label(model, "kind", kind), count) for kind, count in found]
-        add("kind", _("Kind"), values)
+
+        def kinds():
+            sql = _compiled(kind_counts(matches_without("kind").order_by()))
+            return sql and ("kind", *sql)
+
+        parts.append(_Part("kind", _("Kind"), None, ("kind", matches_key("kind")), kinds))
     if "year" in filters:
-        leave_out = ["year", "year_from", "year_to"]
-        found = rows(
-            "year facet", leave_out, lambda: year_spans(matches_without(*leave_out).order_by())
-        )
-        add("year", _("Year"), year_counts(found), sort_by_count=False)
-    return [facet for facet in facets if facet.values]
+        leave_out = ("year", "year_from", "year_to")
+
+        def years():
+            sql = _compiled(year_spans(matches_without(*leave_out).order_by()))
+            return sql and ("years", *sql)
+
+        parts.append(_Part("year", _("Year"), None, ("year", matches_key(*leave_out)), years))
+    if not parts:
+        return []
+    found = prepared_rows(
+        ("facets", tuple(part.key for part in parts)),
+        model,
+        lambda: facets_sql([part.build() for part in parts]),
+    )
+    rows_of = [[] for _part in parts]
+    for index, *row in found:
+        rows_of[index].append(row)
+
+    facets = []
+    for part, rows in zip(parts, rows_of, strict=True):
+        total = None
+        if part.param == "year":
+            values = year_counts((first, last, n) for *_none, n, first, last in rows)
+        elif part.param == "kind":
+            values = [(v, choice_label(model, "kind", v), n) for v, *_none, n, _t, _l in rows]
+        else:
+            values, total = link_facet_values([row[:5] for row in rows], part.id_field)
+        chosen = params.getlist(part.param)
+        facet_values = [FacetValue(value, label, n, value in chosen) for value, label, n in values]
+        if part.param == "year":
+            facet_values.sort(key=lambda v: v.value)
+        else:
+            facet_values.sort(key=lambda v: (-v.count, v.label))
+        if facet_values:
+            facets.append(Facet(part.param, part.title, facet_values, total or len(facet_values)))
+    return facets
 
 
 # How a chip names the filter it stands for.
