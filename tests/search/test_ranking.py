@@ -1,6 +1,8 @@
 """The order of hits: exact name, then names holding every word, then the rest, each by
 rank; ranked a page at a time (portal.search.Ranking), in a fixed number of queries."""
 
+from importlib import import_module
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -113,8 +115,6 @@ def test_an_exact_name_is_a_whole_line_of_the_names_read_as_words():
     """The exact tier is found in SQL in `name_keys`: each line of the names as its words,
     between newlines, so "cable landing" is not exact for "Cable landing stations"; the
     migration that filled it for existing entries reads words the same way."""
-    from importlib import import_module
-
     from portal.search import name_key, name_keys
 
     filled = import_module("portal.migrations.0013_search_name_keys").name_keys
@@ -125,3 +125,19 @@ def test_an_exact_name_is_a_whole_line_of_the_names_read_as_words():
     assert keys == "\ncable landing stations\nu s japan cable\n"
     assert name_key(("cable", "landing")) not in keys
     assert name_key(("u", "s", "japan", "cable")) in keys
+
+
+INDEXES = import_module("portal.migrations.0014_search_gin_without_pending_list").INDEXES
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes")
+def test_a_new_entry_goes_into_the_search_indexes_at_once():
+    """The search index's GIN indexes keep no pending list (migration 0014): an entry
+    waiting there would be read through by every search until a vacuum merged it."""
+    TopicFactory(name="Submarine cable resilience", description="Repair ships.")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        for index in INDEXES:
+            cursor.execute("SELECT pending_pages, pending_tuples FROM pgstatginindex(%s)", [index])
+            assert cursor.fetchone() == (0, 0), index
