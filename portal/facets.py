@@ -149,25 +149,28 @@ def kind_counts(queryset):
 
 
 def facets_sql(parts):
-    """One statement for every facet of a page: each part's SQL (value, label, label_ja,
-    count, total) or (value, count) or (first year, last year, count) becomes a named
-    subquery, and their rows come back together, each led by its part's position. A page
-    pays one round trip to the database for its facets, not one per facet."""
-    parts = [(index, part) for index, part in enumerate(parts) if part is not None]
-    if not parts:
-        return None
+    """One statement for every facet of a page: each part's SQL becomes a named subquery,
+    read as the columns of its shape (FACET_SHAPES), and their rows come back together,
+    each led by its part's position. A page pays one round trip to the database for its
+    facets, not one per facet. `parts` are (shape, (sql, params) or None)."""
     named, selects, params = [], [], []
-    for index, (shape, sql, part_params) in parts:
+    for index, (shape, compiled) in enumerate(parts):
+        if compiled is None:
+            continue
+        sql, part_params = compiled
         columns, select = FACET_SHAPES[shape]
         named.append(f"facet_{index}({columns}) AS ({sql})")
         selects.append(f"SELECT {index}, {select} FROM facet_{index}")
         params.extend(part_params)
+    if not named:
+        return None
     return f"WITH {', '.join(named)} {' UNION ALL '.join(selects)}", params
 
 
-# How each shape of facet query reads as the common columns: part, value, label, label_ja,
-# count, total (or a span's first year), last year. PostgreSQL types a union's columns
-# branch by branch: a bare NULL would be text before it meets the years.
+# Each shape of facet query (the columns its SQL selects) read as the common columns:
+# value, label, label_ja, count, total (or a span's first year), last year. PostgreSQL
+# types a union's columns branch by branch: a bare NULL would be text before it meets the
+# years.
 _TEXT, _NUMBER = "CAST(NULL AS text)", "CAST(NULL AS bigint)"
 FACET_SHAPES = {
     "link": (
@@ -189,9 +192,19 @@ class _Part:
 
     param: str
     title: str
-    id_field: str | None  # a link facet's public id field
+    shape: str  # a key of FACET_SHAPES
     key: tuple  # what decides the part's SQL
-    build: object  # () -> (shape, sql, params), or None when nothing can count
+    build: object  # () -> (sql, params), or None when nothing can count
+    id_field: str | None = None  # a link facet's public id field
+
+    def values(self, rows, model):
+        """(value, label, count) of the part's rows, and how many values there are in
+        all (None: as many as listed)."""
+        if self.shape == "link":
+            return link_facet_values([row[:5] for row in rows], self.id_field)
+        if self.shape == "kind":
+            return [(row[0], choice_label(model, "kind", row[0]), row[3]) for row in rows], None
+        return year_counts((first, last, n) for *_labels, n, first, last in rows), None
 
 
 def build_facets(matches_without, matches_key, filterset_class, params):
@@ -205,34 +218,45 @@ def build_facets(matches_without, matches_key, filterset_class, params):
         paths = filterset_class.link_paths.get(param)
         if param in filters and paths and not set(paths) <= {"code", "slug"}:
             chosen = tuple(params.getlist(param))
-
-            def link(param=param, paths=paths, id_field=id_field, chosen=chosen):
-                sql = link_facet_sql(matches_without(param).order_by(), paths, id_field, chosen)
-                return sql and ("link", *sql)
-
-            key = ("link", param, chosen, MAX_VALUES, matches_key(param))
-            parts.append(_Part(param, title, id_field, key, link))
+            parts.append(
+                _Part(
+                    param,
+                    title,
+                    "link",
+                    ("link", param, chosen, MAX_VALUES, matches_key(param)),
+                    lambda param=param, paths=paths, id_field=id_field, chosen=chosen: (
+                        link_facet_sql(matches_without(param).order_by(), paths, id_field, chosen)
+                    ),
+                    id_field,
+                )
+            )
     if "kind" in filters:
-
-        def kinds():
-            sql = _compiled(kind_counts(matches_without("kind").order_by()))
-            return sql and ("kind", *sql)
-
-        parts.append(_Part("kind", _("Kind"), None, ("kind", matches_key("kind")), kinds))
+        parts.append(
+            _Part(
+                "kind",
+                _("Kind"),
+                "kind",
+                ("kind", matches_key("kind")),
+                lambda: _compiled(kind_counts(matches_without("kind").order_by())),
+            )
+        )
     if "year" in filters:
         leave_out = ("year", "year_from", "year_to")
-
-        def years():
-            sql = _compiled(year_spans(matches_without(*leave_out).order_by()))
-            return sql and ("years", *sql)
-
-        parts.append(_Part("year", _("Year"), None, ("year", matches_key(*leave_out)), years))
+        parts.append(
+            _Part(
+                "year",
+                _("Year"),
+                "years",
+                ("year", matches_key(*leave_out)),
+                lambda: _compiled(year_spans(matches_without(*leave_out).order_by())),
+            )
+        )
     if not parts:
         return []
     found = prepared_rows(
         ("facets", tuple(part.key for part in parts)),
         model,
-        lambda: facets_sql([part.build() for part in parts]),
+        lambda: facets_sql([(part.shape, part.build()) for part in parts]),
     )
     rows_of = [[] for _part in parts]
     for index, *row in found:
@@ -240,16 +264,10 @@ def build_facets(matches_without, matches_key, filterset_class, params):
 
     facets = []
     for part, rows in zip(parts, rows_of, strict=True):
-        total = None
-        if part.param == "year":
-            values = year_counts((first, last, n) for *_none, n, first, last in rows)
-        elif part.param == "kind":
-            values = [(v, choice_label(model, "kind", v), n) for v, *_none, n, _t, _l in rows]
-        else:
-            values, total = link_facet_values([row[:5] for row in rows], part.id_field)
+        values, total = part.values(rows, model)
         chosen = params.getlist(part.param)
         facet_values = [FacetValue(value, label, n, value in chosen) for value, label, n in values]
-        if part.param == "year":
+        if part.shape == "years":
             facet_values.sort(key=lambda v: v.value)
         else:
             facet_values.sort(key=lambda v: (-v.count, v.label))
