@@ -2,12 +2,10 @@ from django.http import QueryDict
 
 from countries.models import Country, Region
 from portal.explore import explore
+from portal.links import SECTION_ROWS
 from portal.research import dossier, linked_statistics, statistic_series
 from portal.views import RecordDetailView
 from portal.world_map import MAP_KINDS
-
-# Rows of everything linked to a region shown on its page; the rest are a link away.
-REGION_ROWS = 25
 
 
 class CountryDetailView(RecordDetailView):
@@ -47,7 +45,7 @@ class RegionDetailView(RecordDetailView):
         params["ordering"] = "-date"
         statistics = linked_statistics(context["link_sections"])
         context.update(
-            exploration=explore(params=params, page_size=REGION_ROWS),
+            exploration=explore(params=params, page_size=SECTION_ROWS),
             explore_base=f"region={self.object.slug}",
             statistics=statistics,
             series=statistic_series(statistics),

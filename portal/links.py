@@ -23,6 +23,10 @@ from portal.prepared import prepared_records
 
 # A hierarchy (a framework under its parent, and so on) is loaded this many levels up.
 HIERARCHY_DEPTH = 4
+# What a record's page lists of each relation other records hold (a country's agreements,
+# a framework's events), of a country's chronology and of a region's records: the rest are
+# a link away (Explore, the timeline), so a page is bounded however many there are.
+SECTION_ROWS = 25
 
 
 @dataclass(frozen=True)

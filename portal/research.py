@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from frameworks.models import Framework
 from portal.explore import HOME_COUNTRY, KINDS, chronicle, explore, kind_label
+from portal.links import SECTION_ROWS
 
 # What ties stated numbers into one series: the same unit and currency, said of the same
 # records (country, region, framework, organization, initiative, agreement, event, topic).
@@ -114,10 +115,6 @@ def linked_statistics(link_sections):
 # --- a country's dossier ---------------------------------------------------------------
 
 
-# The chronology's rows up to today (the latest) and to come; the rest are on the timeline.
-CHRONOLOGY_ROWS = 100
-
-
 @dataclass
 class Dossier:
     """What the portal holds on one country: counts by kind, a chronology, the frameworks
@@ -138,9 +135,7 @@ def dossier(country, chronology_kinds) -> Dossier:
     (what Japan did with it) as a chronology, and the frameworks both it and Japan are
     members of: five queries, however many records."""
     code = str(country.code)
-    found = chronicle(
-        country, kinds=chronology_kinds, day=timezone.localdate(), limit=CHRONOLOGY_ROWS
-    )
+    found = chronicle(country, kinds=chronology_kinds, day=timezone.localdate(), limit=SECTION_ROWS)
     result = Dossier(
         total=found.total,
         chronology=found.past,

@@ -26,7 +26,7 @@ from portal.explore import (
 from portal.explore import ORDERINGS as EXPLORE_ORDERINGS
 from portal.facets import active_filters, build_facets
 from portal.filters import is_empty
-from portal.links import key_facts, load_said_by_others, shown_links
+from portal.links import SECTION_ROWS, key_facts, load_said_by_others, shown_links
 from portal.list_columns import list_csv, listings, order_by, row_json
 from portal.list_titles import list_title
 from portal.models import Status
@@ -49,9 +49,6 @@ PAGE_SIZE = 25
 # Parameters a list page reads besides its filters.
 LIST_PARAMETERS = ("page", "page_size", "ordering", "format", "view")
 DOWNLOADS = ("csv", "json")
-# What a record's page lists of each relation other records hold (a country's agreements,
-# a framework's events): the rest are a link away, so a page is bounded however many there are.
-SECTION_ROWS = 100
 
 
 class HomeView(TemplateView):

@@ -54,7 +54,7 @@ def test_a_long_chronology_shows_the_latest_and_the_first_and_links_the_rest(
 ):
     """The chronology is bounded: the latest rows up to today, the first engagement read
     apart, what is to come after, and a link to the timeline for every one."""
-    monkeypatch.setattr("portal.research.CHRONOLOGY_ROWS", 3)
+    monkeypatch.setattr("portal.research.SECTION_ROWS", 3)
     for month in range(1, 7):
         made = AgreementFactory(
             slug=f"moc-2019-{month}",
