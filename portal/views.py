@@ -105,9 +105,9 @@ class RecordListView(ListView):
 
     def read_ordering(self):
         value = self.request.GET.get("ordering") or self.listing.default
+        if value.removeprefix("-") == "date" and self.listing.column("date") is None:
+            value = self.listing.default  # the old ?ordering=-date of any kind
         key = value.removeprefix("-")
-        if key == "date" and self.listing.column("date") is None:
-            key = self.listing.default.removeprefix("-")  # the old ?ordering=-date of any kind
         column = self.listing.column(key)
         if column is None or not column.sort:
             known = [c.key for c in self.listing.columns if c.sort]
