@@ -207,6 +207,21 @@ def _linked_or_named(item):
 
 
 @register.simple_tag
+def table_body(rows):
+    """A list table's rows, each cell labelled with its column's heading (a narrow screen
+    shows the label beside the value)."""
+    return mark_safe("".join(_table_row(cells) for _, cells in rows))
+
+
+def _table_row(cells):
+    tds = "".join(
+        f'<td data-label="{conditional_escape(column.label)}"'
+        f"{' class="num"' if column.numeric else ''}>{cell(column, value)}</td>"
+        for column, value in cells
+    )
+    return f"\n        <tr>{tds}</tr>\n        "
+
+
 def cell(column, value):
     """One cell of a list table, by its column's type (portal/list_columns.py)."""
     if value is None or value == "":
