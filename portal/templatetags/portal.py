@@ -280,6 +280,37 @@ def _statistic_row(statistic):
 
 
 @register.simple_tag
+def facet_fieldsets(facets):
+    """Each facet as a fieldset of checkboxes: the most frequent values and every chosen
+    one, then the rest behind "show all"."""
+    language = get_language()
+    return mark_safe("".join(_facet_fieldset(facet, language) for facet in facets))
+
+
+def _facet_fieldset(facet, language):
+    rest = ""
+    if facet.rest:
+        if facet.total > len(facet.values):
+            summary = gettext("Show the %(shown)s most frequent of %(total)s") % {
+                "shown": _localized_count(len(facet.values), language),
+                "total": _localized_count(facet.total, language),
+            }
+        else:
+            summary = gettext("Show all (%(count)s)") % {
+                "count": _localized_count(facet.total, language)
+            }
+        rest = (
+            f"\n        <details>\n          <summary>{summary}</summary>\n"
+            f"          <ul>{facet_options(facet, facet.rest)}</ul>\n        </details>\n        "
+        )
+    return (
+        f'\n      <fieldset class="facet">\n        <legend>{conditional_escape(facet.title)}'
+        f"</legend>\n        <ul>{facet_options(facet, facet.top)}</ul>\n        {rest}"
+        "\n      </fieldset>\n      "
+    )
+
+
+@register.simple_tag
 def facet_options(facet, values):
     """Facet values as checkboxes, each ticked when chosen, with its count."""
     param = escape(facet.param)
