@@ -12,7 +12,10 @@ import pytest
 
 from countries.models import Country
 from initiatives.models import AgreementParty, Statistic
+from portal.list_columns import listings
 from portal.models import Figure, Status
+from portal.navigation import list_url
+from portal.record_kinds import RECORD_KINDS
 from tests.factories import (
     AgreementFactory,
     CountryFactory,
@@ -263,10 +266,6 @@ def test_list_queries_do_not_grow_with_records(client, graph, path):
 def test_every_list_answers_the_old_date_ordering(client, graph, ordering):
     """?ordering=date (and -date) was every list's ordering once: a kind with a date column
     sorts by it; a kind without one keeps its own order, never an error."""
-    from portal.list_columns import listings
-    from portal.navigation import list_url
-    from portal.record_kinds import RECORD_KINDS
-
     for model in RECORD_KINDS:
         response = client.get(list_url(model), {"ordering": ordering})
         assert response.status_code == 200, model
